@@ -922,6 +922,16 @@ static bool step_nat(struct ctx *c, const struct vpce_route *r, const struct vpc
 		return false;
 	}
 	onward = vpce_route_lookup(m, &m->rtbs[m->subnets[nat->subnet].rtb], pfx);
+	/* The NAT gateway's own traffic follows its subnet's route table, so a
+	 * gateway endpoint there carries it (still billed as NAT processing). */
+	if (onward && onward->target == VPCE_TGT_GATEWAY_ENDPOINT && !onward->blackhole &&
+	    onward->target_idx != VPCE_NONE && vpce_str_eqi(m->endpoints[onward->target_idx].state, "available")) {
+		NOTE(c, "%s reaches %s through %s on its own subnet's route table; the source's NAT data "
+			"processing is still billed", nat->id, c->short_name, onward->target_id);
+		hop(c, VPCE_STEP_NAT_GATEWAY, VPCE_HOP_PASS, nat->id,
+		    fmt(c, "%s is available; its subnet routes %s to %s", nat->id, cidr_str(c, pfx), onward->target_id));
+		return true;
+	}
 	if (!onward || onward->target != VPCE_TGT_IGW || onward->blackhole) {
 		const struct vpce_route_table *nt = &m->rtbs[m->subnets[nat->subnet].rtb];
 		block(c, VPCE_STEP_NAT_GATEWAY, nat->id,
