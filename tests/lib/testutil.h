@@ -3,6 +3,7 @@
 #ifndef VPCE_TESTUTIL_H
 #define VPCE_TESTUTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "vpce/path.h"
