@@ -79,6 +79,8 @@ struct vpce_engine_options {
 	int proto;                   /* default 6 (TCP) */
 	uint16_t ephemeral_lo, ephemeral_hi; /* default 32768-60999 (Linux) */
 	vpce_public_prefixes_fn public_prefixes; /* may be NULL */
+	bool brief;                  /* decide only: hops keep step/result/resource
+					but no detail text; no notes or fixes */
 	void *public_ctx;
 };
 

@@ -157,6 +157,19 @@ int vpce_engine_source(const struct vpce_engine *e, const char *id, struct vpce_
 	enum vpce_kind kind;
 	uint32_t idx;
 
+	if (!vpce_model_find(e->m, id, &kind, &idx) && vpce_str_startswith(id, "i-")) {
+		/* An instance known only through its ENIs' attachments. */
+		for (uint32_t i = 0; i < e->m->nenis; i++)
+			if (e->m->enis[i].instance_id && strcmp(e->m->enis[i].instance_id, id) == 0) {
+				out->kind = VPCE_K_ENI;
+				out->idx = i;
+				out->label = id;
+				out->sg_set = UINT32_MAX;
+				return e->m->enis[i].subnet == VPCE_NONE
+					       ? vpce_error_set(err, VPCE_EINVAL, "--from %s: its subnet is not in the snapshot", id)
+					       : 0;
+			}
+	}
 	if (!vpce_model_find(e->m, id, &kind, &idx) ||
 	    (kind != VPCE_K_SUBNET && kind != VPCE_K_ENI && kind != VPCE_K_INSTANCE))
 		return vpce_error_set(err, VPCE_ENOTFOUND,
@@ -296,8 +309,31 @@ struct ctx {
 	bool oom;
 };
 
+/* Formats data the engine needs (service names): always. */
+static const char *fmt_data(struct ctx *c, const char *f, ...) VPCE_PRINTF(2, 3);
+/* Formats explanation text: skipped in brief mode. */
 static const char *fmt(struct ctx *c, const char *f, ...) VPCE_PRINTF(2, 3);
+
 static const char *fmt(struct ctx *c, const char *f, ...)
+{
+	char buf[1024];
+	va_list ap;
+	const char *s;
+
+	if (c->e->opts.brief)
+		return "";
+	va_start(ap, f);
+	vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+	s = vpce_arena_strdup(&c->e->arena, buf);
+	if (!s) {
+		c->oom = true;
+		return "";
+	}
+	return s;
+}
+
+static const char *fmt_data(struct ctx *c, const char *f, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -316,6 +352,8 @@ static const char *fmt(struct ctx *c, const char *f, ...)
 
 static void push_str(struct ctx *c, const char ***arr, uint32_t *n, size_t *alloc, const char *s)
 {
+	if (c->e->opts.brief)
+		return;
 	for (uint32_t i = 0; i < *n; i++)
 		if (strcmp((*arr)[i], s) == 0)
 			return;
@@ -1305,13 +1343,13 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	out->blocked_at = -1;
 	if (vpce_service_name_split(service, region, sizeof(region), &short_name)) {
 		c.service = service;
-		c.region = fmt(&c, "%s", region);
+		c.region = fmt_data(&c, "%s", region);
 	} else {
 		if (!c.vpc->region)
 			return vpce_error_set(err, VPCE_EINVAL,
 					      "the region of %s is unknown: give --region or a full service name", c.vpc->id);
 		c.region = c.vpc->region;
-		c.service = fmt(&c, "com.amazonaws.%s.%s", c.region, service);
+		c.service = fmt_data(&c, "com.amazonaws.%s.%s", c.region, service);
 		short_name = service;
 	}
 	c.short_name = short_name;
