@@ -401,13 +401,15 @@ def s3_gateway_endpoint_basic(s):
 @scenario
 def gateway_endpoint_wrong_route_table(s):
     """S3 gateway endpoint associated with the public route table only: the private subnet's
-    S3 traffic follows 0.0.0.0/0 to the NAT gateway; the public subnet is the one using it."""
+    S3 traffic follows 0.0.0.0/0 to the NAT gateway; the instance in the public subnet is the
+    one using the endpoint."""
     base(s)
     s.gw_endpoint("s3-gw", "s3", ["public-rt"])
+    s.instance("web", "public-a", ["app-sg"], public_ip=True)
     i = s.ids
-    return (["--from", i["private-a"], "--from", i["public-a"], "--to", "s3"],
+    return (["--from", i["private-a"], "--from", i["web"], "--to", "s3"],
             [R(i["private-a"], "s3", "nat-gateway", i["nat"]),
-             R(i["public-a"], "s3", "gateway-endpoint", i["s3-gw"])], None)
+             R(i["web"], "s3", "gateway-endpoint", i["s3-gw"])], None)
 
 
 @scenario
@@ -515,6 +517,49 @@ def cross_region_s3(s):
             None)
 
 
+@scenario
+def static_over_propagated_route(s):
+    """A VGW propagates 0.0.0.0/0 into both private route tables. private-a also has a static
+    0.0.0.0/0 -> NAT (static beats propagated: nat-gateway); private-b has only the propagated
+    route (vpn-gateway)."""
+    base(s)
+    s.subnet("private-b", "10.0.11.0/24", "us-east-1b")
+    s.rtb("private-b-rt", ["private-b"])
+    s.instance("app-b", "private-b", ["app-sg"])
+    g = s.ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    s._tag(g, "vgw")
+    s.ec2.attach_vpn_gateway(VpnGatewayId=g, VpcId=s.vpc_id)
+    i = s.ids
+
+    def patch(d):
+        # moto implements neither EnableVgwRoutePropagation nor BGP: write what AWS shows.
+        for rt in ("private-rt", "private-b-rt"):
+            t = Snap.find(d, "RouteTables", "RouteTableId", i[rt])
+            t["PropagatingVgws"] = [{"GatewayId": g}]
+            t["Routes"].append({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": g,
+                                "Origin": "EnableVgwRoutePropagation", "State": "active"})
+    return (["--from", i["private-a"], "--from", i["private-b"], "--to", "sqs"],
+            [R(i["private-a"], "sqs", "nat-gateway", i["nat"]),
+             R(i["private-b"], "sqs", "vpn-gateway", i["vgw"])], patch)
+
+
+@scenario
+def transit_gateway_default_route(s):
+    """Centralised egress: the private route table sends 0.0.0.0/0 to a transit gateway. The
+    S3 gateway endpoint route is more specific, so S3 stays private; DynamoDB takes the TGW."""
+    base(s, nat=False)
+    tgw = s.ec2.create_transit_gateway(Description="egress")["TransitGateway"]["TransitGatewayId"]
+    s._tag(tgw, "tgw")
+    s.ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=s.vpc_id,
+                                                SubnetIds=[s.ids["private-a"]])
+    s.route("private-rt", "0.0.0.0/0", TransitGatewayId="tgw")
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3", "--to", "dynamodb"],
+            [R(i["private-a"], "s3", "gateway-endpoint", i["s3-gw"]),
+             R(i["private-a"], "dynamodb", "transit-gateway", i["tgw"])], None)
+
+
 # ---- security groups ------------------------------------------------------------------
 @scenario
 def sg_egress_without_prefix_list(s):
@@ -593,12 +638,12 @@ def two_instances_different_sgs(s):
 
 @scenario
 def non_default_port(s):
-    """--port 5432 through an interface endpoint whose SG allows only 443: blocked at the
-    endpoint security group; the same endpoint on 443 passes (separate run: default port)."""
+    """--port 8443 through an interface endpoint whose SG allows only 443: blocked at the
+    endpoint security group (the other scenarios cover the default port 443)."""
     base(s)
     s.if_endpoint("sqs-if", "sqs", ["private-a"], ["vpce-sg"])
     i = s.ids
-    return (["--from", i["private-a"], "--to", "sqs", "--port", "5432"],
+    return (["--from", i["private-a"], "--to", "sqs", "--port", "8443"],
             [R(i["private-a"], "sqs", "blocked", blocked_at="endpoint-security-group")], None)
 
 
@@ -837,8 +882,8 @@ def cross_az_interface_endpoint(s):
 @scenario
 def endpoint_pending(s):
     """S3 gateway endpoint in state pending (its route is already in the table): blocked at
-    endpoint-state. A pendingAcceptance SQS interface endpoint has no private DNS yet, so
-    SQS resolves publicly and goes through the NAT gateway."""
+    endpoint-state. A pending SQS interface endpoint does not answer for the service name yet,
+    so SQS resolves publicly and goes through the NAT gateway."""
     base(s)
     s.gw_endpoint("s3-gw", "s3", ["private-rt"])
     s.if_endpoint("sqs-if", "sqs", ["private-a"], ["vpce-sg"])
@@ -846,7 +891,7 @@ def endpoint_pending(s):
 
     def patch(d):
         Snap.find(d, "VpcEndpoints", "VpcEndpointId", i["s3-gw"])["State"] = "pending"
-        Snap.find(d, "VpcEndpoints", "VpcEndpointId", i["sqs-if"])["State"] = "pendingAcceptance"
+        Snap.find(d, "VpcEndpoints", "VpcEndpointId", i["sqs-if"])["State"] = "pending"
     return (["--from", i["private-a"], "--to", "s3", "--to", "sqs"],
             [R(i["private-a"], "s3", "blocked", blocked_at="endpoint-state"),
              R(i["private-a"], "sqs", "nat-gateway", i["nat"])], patch)
