@@ -51,7 +51,7 @@ def option_values(args, name):
     return [args[i + 1] for i, a in enumerate(args[:-1]) if a == name]
 
 
-def expected_service(to, region="us-east-1"):
+def expected_service(to, region):
     return to if to.startswith("com.amazonaws.") else "com.amazonaws.%s.%s" % (region, to)
 
 
@@ -74,7 +74,7 @@ def check_result_shape(tc, r, ctx):
         tc.assertIsInstance(r[key], list, "%s: %s must be a list" % (ctx, key))
 
 
-def compare(tc, exp, results, port, ctx_name):
+def compare(tc, exp, results, port, ctx_name, region="us-east-1"):
     matches = [r for r in results if r.get("from") == exp["from"] and r.get("to") == exp["to"]]
     ctx = "%s: %s -> %s" % (ctx_name, exp["from"], exp["to"])
     tc.assertEqual(len(matches), 1, "%s: expected one result, got %d" % (ctx, len(matches)))
@@ -84,10 +84,10 @@ def compare(tc, exp, results, port, ctx_name):
     want = {k: exp[k] for k in ("path", "blocked_at", "via", "private")}
     tc.assertEqual(got, want, "%s\nnotes: %s\nhops: %s" % (
         ctx, r.get("notes"), json.dumps(r.get("hops"))))
-    tc.assertEqual(r["service"], expected_service(exp["to"]), ctx)
+    tc.assertEqual(r["service"], expected_service(exp["to"], region), ctx)
     tc.assertEqual(r["port"], port, ctx)
-    if not exp["to"].startswith("com.amazonaws.") or exp["to"].split(".")[2] == "us-east-1":
-        tc.assertEqual(r["region"], "us-east-1", ctx)
+    if not exp["to"].startswith("com.amazonaws.") or exp["to"].split(".")[2] == region:
+        tc.assertEqual(r["region"], region, ctx)
     notes = " | ".join(str(n) for n in r.get("notes", [])).lower()
     for sub in exp.get("notes_contain", []):
         tc.assertIn(sub.lower(), notes, "%s: notes lack %r: %s" % (ctx, sub, r.get("notes")))
