@@ -139,6 +139,42 @@ def _load():
 _load()
 
 
+class SeedExampleTests(unittest.TestCase):
+    """examples/seed: the bundled demo (S3 gateway endpoint on the wrong route table)."""
+    SEED = os.path.join(SRC, "examples", "seed")
+
+    def _exp(self):
+        with open(os.path.join(self.SEED, "expected.json")) as f:
+            return json.load(f)
+
+    def test_seed_verdicts(self):
+        make_test("seed", self.SEED)(self)
+
+    def test_seed_fix_names_endpoint_and_route_table(self):
+        exp = self._exp()
+        fx = exp["fix_contains"]
+        _, p = run_check(self.SEED, ["--from", fx["from"], "--to", fx["to"], "--explain"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)["results"][0]
+        fixes = " | ".join(str(x) for x in r["fix"]).lower()
+        for w in fx["words"]:
+            self.assertIn(w.lower(), fixes, "fix lacks %r: %s" % (w, r["fix"]))
+
+    def test_seed_explain_table_shows_fix(self):
+        fx = self._exp()["fix_contains"]
+        cmd = [vpce_bin(), "check", self.SEED, "--from", fx["from"], "--to", fx["to"],
+               "--explain", "--format", "table"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for w in fx["words"]:
+            self.assertIn(w.lower(), p.stdout.lower(), p.stdout)
+
+    def test_seed_expect_private_fails(self):
+        exp = self._exp()
+        _, p = run_check(self.SEED, exp["args"] + ["--expect", "private"])
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+
+
 class FixtureTests(unittest.TestCase):
     """The fixtures themselves (no binary needed): valid JSON, expected.json well-formed."""
 
