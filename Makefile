@@ -41,11 +41,12 @@ test-deps:
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@echo "building in $(BUILD)/ ..."
+	@cmake --build $(BUILD) -j $(JOBS) >$(BUILD)/build.log 2>&1 || { cat $(BUILD)/build.log; exit 1; }
 
 demo: build
-	@echo "== vpce check examples/seed =="
-	@$(BUILD)/vpce check examples/seed --explain; rc=$$?; \
+	@echo "== vpce check examples/seed/us-east-1 --explain =="
+	@$(BUILD)/vpce check examples/seed/us-east-1 --explain; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi
 
 test: test-deps

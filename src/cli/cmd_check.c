@@ -3,6 +3,7 @@
 #include <string.h>
 #include "cli.h"
 #include "vpce/buf.h"
+#include "vpce/ipranges.h"
 #include "vpce/path.h"
 #include "vpce/render.h"
 #include "vpce/snapshot.h"
@@ -29,7 +30,9 @@ void cmd_check_help(FILE *out)
 		"  --format F          table (default) or json (docs/CHECK.md)\n"
 		"  --explain           hops, notes and fixes for every non-private path\n"
 		"  --expect private    exit 1 unless every path is private\n"
-		"  --ephemeral-ports   client port range for NACL return traffic (default 32768-60999)\n\n"
+		"  --ephemeral-ports   client port range for NACL return traffic (default 32768-60999)\n"
+		"  --ip-ranges FILE    AWS ip-ranges.json for public service addresses (default: the\n"
+		"                      bundled copy; S3/DynamoDB use the snapshot's prefix lists)\n\n"
 		"Exit: 0 ran (and expectations held), 1 --expect not met, 2 usage or input error.\n");
 }
 
@@ -37,6 +40,31 @@ static void note_skipped(void *ctx, const char *path, const char *why)
 {
 	(void)ctx;
 	fprintf(stderr, "vpce: note: skipped %s: %s\n", path, why);
+}
+
+/* Public service addresses from ip-ranges.json, loaded on first need. */
+struct ipr_ctx {
+	const char *path;        /* NULL: the bundled copy */
+	struct vpce_ipranges *r;
+	bool tried;
+	char failure[600];
+};
+
+static size_t public_prefixes(void *vctx, const char *service, const char *region, const struct vpce_cidr **out)
+{
+	struct ipr_ctx *x = vctx;
+
+	if (!x->tried) {
+		struct vpce_error err;
+		x->tried = true;
+		if (vpce_ipranges_load(x->path, &x->r, &err) != 0) {
+			char msg[512];
+			snprintf(x->failure, sizeof(x->failure), "ip-ranges not available (%s): public addresses approximated",
+				 vpce_error_format(&err, msg, sizeof(msg)));
+			x->r = NULL;
+		}
+	}
+	return x->r ? vpce_ipranges_prefixes(x->r, service, region, out) : 0;
 }
 
 static int parse_range(const char *s, long *lo, long *hi)
@@ -64,18 +92,22 @@ int cmd_check(int argc, char **argv)
 	struct vpce_engine *e = NULL;
 	struct vpce_buf out = VPCE_BUF_INIT;
 	struct vpce_error err;
+	struct ipr_ctx ipr;
+	const char **notes = NULL;
+	size_t nnotes = 0, anotes = 0;
 	bool explain = false, all_private = true;
 	long port = 443;
 	int rc = VPCE_EXIT_USAGE;
 
 	memset(&eopts, 0, sizeof(eopts));
+	memset(&ipr, 0, sizeof(ipr));
 	vpce_error_clear(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0 || strcmp(a, "--port") == 0 ||
 			     strcmp(a, "--region") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--expect") == 0 ||
-			     strcmp(a, "--ephemeral-ports") == 0;
+			     strcmp(a, "--ephemeral-ports") == 0 || strcmp(a, "--ip-ranges") == 0;
 		if (takes && !val) {
 			rc = cli_usage("check", "%s needs a value", a);
 			goto out;
@@ -113,6 +145,8 @@ int cmd_check(int argc, char **argv)
 			}
 			eopts.ephemeral_lo = (uint16_t)lo;
 			eopts.ephemeral_hi = (uint16_t)hi;
+		} else if (strcmp(a, "--ip-ranges") == 0) {
+			ipr.path = val;
 		} else if (strcmp(a, "--explain") == 0) {
 			explain = true;
 			continue;
@@ -134,6 +168,8 @@ int cmd_check(int argc, char **argv)
 	}
 	sopts.region = region;
 	eopts.port = (int)port;
+	eopts.public_prefixes = public_prefixes;
+	eopts.public_ctx = &ipr;
 	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0 || vpce_engine_new(m, &eopts, &e, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
@@ -173,12 +209,24 @@ int cmd_check(int argc, char **argv)
 			nv++;
 		}
 	}
+	for (uint32_t i = 0; i < m->nnotes; i++)
+		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, m->notes[i]) != 0)
+			goto oom;
+	if (ipr.r) {
+		static char sync[128];
+		snprintf(sync, sizeof(sync), "public service addresses from ip-ranges.json syncToken %s (%s)",
+			 vpce_ipranges_sync_token(ipr.r), vpce_ipranges_create_date(ipr.r));
+		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, sync) != 0)
+			goto oom;
+	} else if (ipr.failure[0] && VPCE_ARRAY_PUSH(notes, nnotes, anotes, ipr.failure) != 0) {
+		goto oom;
+	}
 	if (strcmp(format, "json") == 0) {
-		if (vpce_render_check_json(&out, verdicts, nv, m->notes, m->nnotes) != 0)
+		if (vpce_render_check_json(&out, verdicts, nv, notes, nnotes) != 0)
 			goto oom;
 	} else {
 		struct vpce_render_options ropts = { cli_use_color(stdout), explain };
-		if (vpce_render_check_table(&out, verdicts, nv, m->notes, m->nnotes, &ropts) != 0)
+		if (vpce_render_check_table(&out, verdicts, nv, notes, nnotes, &ropts) != 0)
 			goto oom;
 	}
 	fwrite(out.ptr, 1, out.len, stdout);
@@ -195,7 +243,9 @@ out:
 	free(services);
 	free(froms);
 	free(tos);
+	free(notes);
 	vpce_engine_free(e);
 	vpce_model_free(m);
+	vpce_ipranges_free(ipr.r);
 	return rc;
 }

@@ -600,7 +600,7 @@ static bool step_dns(struct ctx *c, const struct group *g, struct dest *d)
 			return false;
 		}
 		if (!in_az) {
-			NOTE(c, "%s has no subnet in %s: traffic crosses Availability Zones (inter-AZ data "
+			NOTE(c, "%s has no subnet in %s: the path is cross-AZ (inter-AZ data "
 				"transfer is billed)", ep->id, c->subnet->az ? c->subnet->az : "the source's AZ");
 			FIX(c, "add a subnet in %s to %s: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s "
 			       "--add-subnet-ids <subnet in %s>", c->subnet->az ? c->subnet->az : "the source's AZ",

@@ -162,7 +162,7 @@ int vpce_render_check_table(struct vpce_buf *b, const struct vpce_verdict *v, si
 		for (size_t i = 0; i < n; i++) {
 			const struct vpce_verdict *x = &v[i];
 			char tmp[64];
-			if (x->is_private && x->nnotes == 0)
+			if (x->is_private)
 				continue;
 			vpce_buf_printf(b, "\n%s%s -> %s (%s): %s%s%s%s\n", color ? "\033[1m" : "", x->from, x->to, x->service,
 					vpce_render_cell(x, tmp, sizeof(tmp)), x->via ? " via " : "", x->via ? x->via : "",
