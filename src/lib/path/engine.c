@@ -20,7 +20,18 @@ struct vpce_engine {
 	/* CSR indexes: subnet -> workload ENIs, VPC -> endpoints. */
 	uint32_t *subnet_eni_start, *subnet_enis;
 	uint32_t *vpc_ep_start, *vpc_eps;
+	int8_t *policy_allows;             /* per endpoint: -1 none, 0 no Allow, 1 Allow, 2 unparseable */
+	const char **policy_error;
+	struct svc_entry *svc;             /* resolved service names, by (input, VPC region) */
+	size_t nsvc, asvc;
 	struct vpce_cidr any4;
+};
+
+/* A service name resolved for one VPC region. */
+struct svc_entry {
+	const char *input, *vpc_region;
+	const char *full, *region, *short_name;
+	uint32_t pl;                       /* AWS-managed prefix list of the service, or VPCE_NONE */
 };
 
 const char *vpce_path_name(enum vpce_path_kind k)
@@ -81,6 +92,36 @@ static int build_csr(struct vpce_arena *a, uint32_t nkeys, uint32_t nitems, cons
 	return 0;
 }
 
+/* Step 8 precomputed: a policy without any Allow statement denies every
+ * request ("Control access to VPC endpoints using endpoint policies"; IAM
+ * "Policy evaluation logic": implicit deny). */
+static int8_t policy_has_allow(struct vpce_arena *a, const struct vpce_endpoint *ep, const char **why)
+{
+	struct vpce_json_doc *doc = NULL;
+	struct vpce_error perr;
+	const struct vpce_json *st;
+	bool allow = false;
+
+	*why = NULL;
+	if (!ep->policy)
+		return -1;
+	if (vpce_json_parse(ep->policy, strlen(ep->policy), ep->id, &doc, &perr) != 0) {
+		*why = vpce_arena_strdup(a, perr.message);
+		return 2;
+	}
+	st = vpce_json_get(vpce_json_root(doc), "Statement");
+	if (st && st->type == VPCE_JSON_OBJECT) {
+		const char *eff = vpce_json_get_str(st, "Effect");
+		allow = eff && strcmp(eff, "Allow") == 0;
+	}
+	vpce_json_foreach(x, st) {
+		const char *eff = vpce_json_get_str(x, "Effect");
+		allow = allow || (eff && strcmp(eff, "Allow") == 0);
+	}
+	vpce_json_doc_free(doc);
+	return allow ? 1 : 0;
+}
+
 int vpce_engine_new(const struct vpce_model *m, const struct vpce_engine_options *opts, struct vpce_engine **out,
 		    struct vpce_error *err)
 {
@@ -127,6 +168,15 @@ int vpce_engine_new(const struct vpce_model *m, const struct vpce_engine_options
 		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 		goto out;
 	}
+	/* Endpoint policies are decided once: does any statement allow? */
+	e->policy_allows = vpce_arena_alloc(&e->fixed, (m->nendpoints ? m->nendpoints : 1) * sizeof(*e->policy_allows));
+	e->policy_error = vpce_arena_alloc(&e->fixed, (m->nendpoints ? m->nendpoints : 1) * sizeof(*e->policy_error));
+	if (!e->policy_allows || !e->policy_error) {
+		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < m->nendpoints; i++)
+		e->policy_allows[i] = policy_has_allow(&e->fixed, &m->endpoints[i], &e->policy_error[i]);
 	*out = e;
 	e = NULL;
 out:
@@ -141,6 +191,7 @@ void vpce_engine_free(struct vpce_engine *e)
 		return;
 	vpce_arena_release(&e->arena);
 	vpce_arena_release(&e->fixed);
+	free(e->svc);
 	free(e);
 }
 
@@ -297,6 +348,7 @@ struct ctx {
 	uint32_t subnet_idx;
 	const struct vpce_vpc *vpc;
 	const char *service;             /* full name */
+	uint32_t service_pl;             /* the service's AWS-managed prefix list or VPCE_NONE */
 	const char *short_name;
 	const char *region;
 	bool same_region;
@@ -309,8 +361,6 @@ struct ctx {
 	bool oom;
 };
 
-/* Formats data the engine needs (service names): always. */
-static const char *fmt_data(struct ctx *c, const char *f, ...) VPCE_PRINTF(2, 3);
 /* Formats explanation text: skipped in brief mode. */
 static const char *fmt(struct ctx *c, const char *f, ...) VPCE_PRINTF(2, 3);
 
@@ -333,22 +383,6 @@ static const char *fmt(struct ctx *c, const char *f, ...)
 	return s;
 }
 
-static const char *fmt_data(struct ctx *c, const char *f, ...)
-{
-	char buf[1024];
-	va_list ap;
-	const char *s;
-
-	va_start(ap, f);
-	vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	s = vpce_arena_strdup(&c->e->arena, buf);
-	if (!s) {
-		c->oom = true;
-		return "";
-	}
-	return s;
-}
 
 static void push_str(struct ctx *c, const char ***arr, uint32_t *n, size_t *alloc, const char *s)
 {
@@ -438,11 +472,23 @@ static bool is_gateway_service(const char *short_name)
 	return strcmp(short_name, "s3") == 0 || strcmp(short_name, "dynamodb") == 0;
 }
 
+static bool in_other_service_list(const struct vpce_model *m, const struct vpce_cidr *p, uint32_t own)
+{
+	for (uint32_t i = 0; i < m->nprefix_lists; i++) {
+		const struct vpce_prefix_list *pl = &m->prefix_lists[i];
+		if (i == own || !pl->aws_managed)
+			continue;
+		for (uint32_t k = 0; k < pl->ncidrs; k++)
+			if (vpce_cidr_overlaps(&pl->cidrs[k], p))
+				return true;
+	}
+	return false;
+}
+
 static void public_prefixes(struct ctx *c, struct dest *d)
 {
 	const struct vpce_model *m = c->m;
-	char plname[256];
-	uint32_t pl;
+	uint32_t pl = c->service_pl;
 
 	d->kind = DEST_PUBLIC;
 	d->ep = VPCE_NONE;
@@ -452,8 +498,6 @@ static void public_prefixes(struct ctx *c, struct dest *d)
 	/* S3 and DynamoDB publish their addresses as AWS-managed prefix lists
 	 * (com.amazonaws.REGION.s3 / .dynamodb), the lists gateway endpoint
 	 * routes use. */
-	snprintf(plname, sizeof(plname), "com.amazonaws.%s.%s", c->region, c->short_name);
-	pl = vpce_model_prefix_list_by_name(m, plname);
 	if (pl != VPCE_NONE && m->prefix_lists[pl].ncidrs > 0) {
 		const struct vpce_prefix_list *p = &m->prefix_lists[pl];
 		for (uint32_t i = 0; i < p->ncidrs && d->n < MAX_DEST; i++)
@@ -469,9 +513,16 @@ static void public_prefixes(struct ctx *c, struct dest *d)
 			svc = "AMAZON";
 			n = c->e->opts.public_prefixes(c->e->opts.public_ctx, svc, c->region, &list);
 		}
-		for (size_t i = 0; i < n && d->n < MAX_DEST; i++)
-			if (list[i].family == 4)
-				d->prefixes[d->n++] = list[i];
+		for (size_t i = 0; i < n && d->n < MAX_DEST; i++) {
+			if (list[i].family != 4)
+				continue;
+			/* AMAZON covers every AWS address, S3's and DynamoDB's too:
+			 * a service without its own label does not use the blocks
+			 * those services publish as prefix lists. */
+			if (strcmp(svc, "AMAZON") == 0 && in_other_service_list(m, &list[i], c->service_pl))
+				continue;
+			d->prefixes[d->n++] = list[i];
+		}
 		if (d->n) {
 			NOTE(c, "public addresses of %s: %zu %s prefixes for %s from ip-ranges.json%s", c->service, d->n,
 			     svc, c->region, d->n == MAX_DEST ? " (first 256)" : "");
@@ -889,45 +940,30 @@ static bool step_endpoint_sg(struct ctx *c, const struct group *g, const struct 
 	return true;
 }
 
-/* Step 8: the endpoint policy must allow something. A policy without any
- * Allow statement denies every request ("Control access to VPC endpoints
- * using endpoint policies"; IAM "Policy evaluation logic": implicit deny). */
+/* Step 8: the endpoint policy must allow something (see policy_has_allow). */
 static bool step_policy(struct ctx *c, const struct vpce_endpoint *ep)
 {
-	struct vpce_json_doc *doc = NULL;
-	struct vpce_error perr;
-	const struct vpce_json *st;
-	bool allow = false;
+	uint32_t i = (uint32_t)(ep - c->m->endpoints);
 
-	if (!ep->policy) {
+	switch (c->e->policy_allows[i]) {
+	case -1:
 		hop(c, VPCE_STEP_ENDPOINT_POLICY, VPCE_HOP_SKIP, ep->id, "no policy in the snapshot (AWS's default allows all)");
 		return true;
-	}
-	if (vpce_json_parse(ep->policy, strlen(ep->policy), ep->id, &doc, &perr) != 0) {
-		NOTE(c, "%s's policy is not valid JSON: %s", ep->id, perr.message);
+	case 2:
+		NOTE(c, "%s's policy is not valid JSON: %s", ep->id, c->e->policy_error[i] ? c->e->policy_error[i] : "");
 		hop(c, VPCE_STEP_ENDPOINT_POLICY, VPCE_HOP_INFO, ep->id, "policy not parseable");
 		return true;
-	}
-	st = vpce_json_get(vpce_json_root(doc), "Statement");
-	if (st && st->type == VPCE_JSON_OBJECT) {
-		const char *eff = vpce_json_get_str(st, "Effect");
-		allow = eff && strcmp(eff, "Allow") == 0;
-	}
-	vpce_json_foreach(s, st) {
-		const char *eff = vpce_json_get_str(s, "Effect");
-		allow = allow || (eff && strcmp(eff, "Allow") == 0);
-	}
-	vpce_json_doc_free(doc);
-	if (!allow) {
+	case 0:
 		block(c, VPCE_STEP_ENDPOINT_POLICY, ep->id,
 		      fmt(c, "%s's policy has no Allow statement: every request through it is denied", ep->id));
 		FIX(c, "give %s a policy with an Allow statement (e.g. `vpce policy template full-access`): aws ec2 "
 		       "modify-vpc-endpoint --vpc-endpoint-id %s --policy-document file://policy.json", ep->id, ep->id);
 		return false;
+	default:
+		hop(c, VPCE_STEP_ENDPOINT_POLICY, VPCE_HOP_PASS, ep->id,
+		    fmt(c, "%s's policy has an Allow statement (evaluate a request with --action)", ep->id));
+		return true;
 	}
-	hop(c, VPCE_STEP_ENDPOINT_POLICY, VPCE_HOP_PASS, ep->id,
-	    fmt(c, "%s's policy has an Allow statement (evaluate a request with --action)", ep->id));
-	return true;
 }
 
 /* Onward from a NAT gateway: "NAT gateways" (Amazon VPC User Guide): a
@@ -1305,6 +1341,50 @@ single:
 	*res = *c->v;
 }
 
+/* Resolves a service as given ("s3" or a full name) for the question's VPC,
+ * once per (name, region): full name, region, short name, prefix list. */
+static const struct svc_entry *resolve_service(struct ctx *c, const char *service)
+{
+	struct vpce_engine *e = c->e;
+	struct svc_entry se;
+	char region[32], plname[300];
+	const char *short_name;
+
+	for (size_t i = 0; i < e->nsvc; i++) {
+		const struct svc_entry *x = &e->svc[i];
+		if ((x->input == service || strcmp(x->input, service) == 0) &&
+		    (x->vpc_region == c->vpc->region ||
+		     (x->vpc_region && c->vpc->region && strcmp(x->vpc_region, c->vpc->region) == 0)))
+			return x;
+	}
+	se.input = vpce_arena_strdup(&e->fixed, service);
+	se.vpc_region = c->vpc->region;
+	if (vpce_service_name_split(service, region, sizeof(region), &short_name)) {
+		se.full = se.input;
+		se.region = vpce_arena_strdup(&e->fixed, region);
+		se.short_name = se.input + (short_name - service);
+	} else {
+		if (!c->vpc->region)
+			return NULL;
+		se.region = c->vpc->region;
+		se.full = vpce_arena_printf(&e->fixed, "com.amazonaws.%s.%s", c->vpc->region, service);
+		se.short_name = se.input;
+	}
+	if (!se.input || !se.full || !se.region) {
+		c->oom = true;
+		return NULL;
+	}
+	/* S3 and DynamoDB publish their addresses as AWS-managed prefix lists
+	 * named com.amazonaws.REGION.SERVICE. */
+	snprintf(plname, sizeof(plname), "com.amazonaws.%s.%s", se.region, se.short_name);
+	se.pl = vpce_model_prefix_list_by_name(c->m, plname);
+	if (VPCE_ARRAY_PUSH(e->svc, e->nsvc, e->asvc, se) != 0) {
+		c->oom = true;
+		return NULL;
+	}
+	return &e->svc[e->nsvc - 1];
+}
+
 int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, const char *service,
 		      struct vpce_verdict *out, struct vpce_error *err)
 {
@@ -1312,7 +1392,6 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	struct ctx c;
 	struct group groups[MAX_GROUPS];
 	size_t ngroups;
-	char region[32];
 	const char *short_name;
 	struct vpce_verdict best;
 	bool have_best = false;
@@ -1341,16 +1420,17 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	out->port = c.port;
 	out->proto = c.proto;
 	out->blocked_at = -1;
-	if (vpce_service_name_split(service, region, sizeof(region), &short_name)) {
-		c.service = service;
-		c.region = fmt_data(&c, "%s", region);
-	} else {
-		if (!c.vpc->region)
-			return vpce_error_set(err, VPCE_EINVAL,
-					      "the region of %s is unknown: give --region or a full service name", c.vpc->id);
-		c.region = c.vpc->region;
-		c.service = fmt_data(&c, "com.amazonaws.%s.%s", c.region, service);
-		short_name = service;
+	{
+		const struct svc_entry *se = resolve_service(&c, service);
+		if (!se)
+			return c.oom ? vpce_error_set(err, VPCE_ENOMEM, "out of memory")
+				     : vpce_error_set(err, VPCE_EINVAL,
+						      "the region of %s is unknown: give --region or a full service name",
+						      c.vpc->id);
+		c.service = se->full;
+		c.region = se->region;
+		short_name = se->short_name;
+		c.service_pl = se->pl;
 	}
 	c.short_name = short_name;
 	c.same_region = c.vpc->region && strcmp(c.vpc->region, c.region) == 0;
