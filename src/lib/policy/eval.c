@@ -181,6 +181,11 @@ static bool is_service_principal(const char *p)
 	return p && !is_arn(p) && vpce_str_endswith(p, ".amazonaws.com");
 }
 
+static bool key_is(const char *k, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(k, lit, n) == 0;
+}
+
 void pol_lookup(const struct vpce_policy_request *r, const char *lkey, size_t klen, uint32_t hash,
 		struct pol_vals *out)
 {
@@ -197,17 +202,17 @@ void pol_lookup(const struct vpce_policy_request *r, const char *lkey, size_t kl
 	/* Derived from the request principal. */
 	if (!r->principal)
 		return;
-	if (klen == 16 && memcmp(lkey, "aws:principalarn", 16) == 0 && is_arn(r->principal)) {
+	if (key_is(lkey, klen, "aws:principalarn") && is_arn(r->principal)) {
 		out->synth = r->principal;
 		out->synth_len = (uint32_t)strlen(r->principal);
-	} else if (klen == 20 && memcmp(lkey, "aws:principalaccount", 20) == 0) {
+	} else if (key_is(lkey, klen, "aws:principalaccount")) {
 		const char *acc;
 		size_t n;
 		if (principal_account(r->principal, &acc, &n)) {
 			out->synth = acc;
 			out->synth_len = (uint32_t)n;
 		}
-	} else if (klen == 24 && memcmp(lkey, "aws:principalisawsservice", 24) == 0) {
+	} else if (key_is(lkey, klen, "aws:principalisawsservice")) {
 		out->synth = is_service_principal(r->principal) ? "true" : "false";
 		out->synth_len = (uint32_t)strlen(out->synth);
 	}

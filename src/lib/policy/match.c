@@ -58,7 +58,9 @@ void pol_pat_compile(struct pol_pat *p, const char *s, size_t n, bool vars_enabl
 		else if (s[i] == '?')
 			qs++;
 	}
-	if (n == 1 && s[0] == '*')
+	if (p->vars)
+		p->kind = PAT_GLOB; /* classified after substitution */
+	else if (n == 1 && s[0] == '*')
 		p->kind = PAT_ANY;
 	else if (stars == 0 && qs == 0)
 		p->kind = PAT_EXACT;
