@@ -124,6 +124,16 @@ int vpce_policy_template(const char *kind, const struct vpce_policy_template_opt
 		return vpce_error_set(err, VPCE_EUSAGE, "no template kind");
 	if (!o)
 		o = &none;
+	{
+		bool known = false;
+		for (const char *const *k = kinds; *k; k++)
+			if (strcmp(*k, kind) == 0)
+				known = true;
+		if (!known)
+			return vpce_error_set(err, VPCE_EUSAGE, "unknown template '%s' (expected "
+					      "full-access, org-perimeter, own-account, s3-read-only)",
+					      kind);
+	}
 	if (o->nbuckets > VPCE_POLICY_TEMPLATE_MAX_BUCKETS)
 		return vpce_error_set(err, VPCE_EUSAGE, "too many buckets");
 	for (size_t i = 0; i < o->nbuckets; i++)
