@@ -13,7 +13,8 @@
  *     text / JSON document may be freed right after parsing.
  *   vpce_policy_lint: **out, caller frees with vpce_policy_lint_free.
  *   struct vpce_policy_request: caller-owned, fixed size, no allocation;
- *     it keeps pointers to the strings it is given (they must outlive it).
+ *     it keeps pointers to the action, resource, principal and value
+ *     strings it is given (they must outlive it); key names are copied.
  *   struct vpce_policy_decision: plain values; sid points into the policy.
  */
 #ifndef VPCE_POLICY_H
@@ -56,6 +57,7 @@ VPCE_EXTERN const char *vpce_policy_version(const struct vpce_policy *p);
 
 #define VPCE_POLICY_MAX_KEYS 64
 #define VPCE_POLICY_MAX_VALUES 256
+#define VPCE_POLICY_KEY_POOL 4096  /* bytes for the lower-cased key names */
 
 struct vpce_policy_ctx_value {
 	const char *str;   /* not owned */
@@ -64,7 +66,7 @@ struct vpce_policy_ctx_value {
 };
 
 struct vpce_policy_ctx_key {
-	const char *name;  /* not owned; matched case-insensitively */
+	const char *name;  /* lower-cased copy in the request's key pool */
 	uint32_t len;
 	uint32_t hash;     /* hash of the lower-cased name */
 	int32_t first;     /* first value index, -1 for an empty set */
@@ -82,6 +84,10 @@ struct vpce_policy_request {
 	const char *principal;
 	uint32_t nkeys;
 	uint32_t nvalues;
+	uint64_t key_bloom;  /* internal: one bit per key hash (hash & 63) */
+	uint8_t key_slot[2 * VPCE_POLICY_MAX_KEYS]; /* internal: hash index, key index + 1 */
+	uint32_t pool_used;
+	char key_pool[VPCE_POLICY_KEY_POOL];         /* internal: lower-cased key names */
 	struct vpce_policy_ctx_key keys[VPCE_POLICY_MAX_KEYS];
 	struct vpce_policy_ctx_value values[VPCE_POLICY_MAX_VALUES];
 };

@@ -255,7 +255,7 @@ static bool parse_bool(const char *s, size_t n, bool *out)
 int pol_cval_compile(struct vpce_policy *p, struct pol_cond *c, struct pol_cval *v, const char *s,
 		     size_t n)
 {
-	bool b;
+	bool b = false;
 
 	(void)p;
 	memset(v, 0, sizeof(*v));
@@ -311,7 +311,7 @@ struct rval {
 
 static void rval_prepare(const struct pol_cond *c, struct rval *rv)
 {
-	bool b;
+	bool b = false;
 
 	rv->ok = true;
 	switch (c->op) {

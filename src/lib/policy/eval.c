@@ -33,6 +33,9 @@ void vpce_policy_request_init(struct vpce_policy_request *r)
 	r->principal = NULL;
 	r->nkeys = 0;
 	r->nvalues = 0;
+	r->key_bloom = 0;
+	r->pool_used = 0;
+	memset(r->key_slot, 0, sizeof(r->key_slot));
 }
 
 void vpce_policy_request_set_action(struct vpce_policy_request *r, const char *action)
@@ -58,29 +61,56 @@ static bool key_eq(const char *a, const char *b, size_t n)
 	return true;
 }
 
+#define NSLOTS (2 * VPCE_POLICY_MAX_KEYS)
+
 static struct vpce_policy_ctx_key *find_key(const struct vpce_policy_request *r, const char *k,
 					    size_t n, uint32_t h)
 {
-	for (uint32_t i = 0; i < r->nkeys; i++) {
-		const struct vpce_policy_ctx_key *e = &r->keys[i];
-		if (e->hash == h && e->len == n && key_eq(e->name, k, n))
+	if (!(r->key_bloom & ((uint64_t)1 << (h & 63))))
+		return NULL;
+	/* Open addressing over key_slot (at most half full). */
+	for (uint32_t i = (h >> 6) % NSLOTS;; i = (i + 1) % NSLOTS) {
+		const struct vpce_policy_ctx_key *e;
+		uint8_t slot = r->key_slot[i];
+
+		if (slot == 0)
+			return NULL;
+		e = &r->keys[slot - 1];
+		/* e->name is lower-cased; k is lower-cased by the callers. */
+		if (e->hash == h && e->len == n && memcmp(e->name, k, n) == 0)
 			return (struct vpce_policy_ctx_key *)e;
 	}
-	return NULL;
 }
 
 static struct vpce_policy_ctx_key *get_key(struct vpce_policy_request *r, const char *key)
 {
 	size_t n = strlen(key);
-	uint32_t h = pol_hash_lower(key, n);
-	struct vpce_policy_ctx_key *e = find_key(r, key, n, h);
+	char low[256];
+	uint32_t h;
+	struct vpce_policy_ctx_key *e;
 
+	if (n >= sizeof(low))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)lower((unsigned char)key[i]);
+	low[n] = 0;
+	h = pol_hash_lower(low, n);
+	e = find_key(r, low, n, h);
 	if (e)
 		return e;
-	if (r->nkeys >= VPCE_POLICY_MAX_KEYS)
+	if (r->nkeys >= VPCE_POLICY_MAX_KEYS || n + 1 > sizeof(r->key_pool) - r->pool_used)
 		return NULL;
+	for (uint32_t i = (h >> 6) % NSLOTS;; i = (i + 1) % NSLOTS) {
+		if (r->key_slot[i] == 0) {
+			r->key_slot[i] = (uint8_t)(r->nkeys + 1);
+			break;
+		}
+	}
 	e = &r->keys[r->nkeys++];
-	e->name = key;
+	r->key_bloom |= (uint64_t)1 << (h & 63);
+	memcpy(r->key_pool + r->pool_used, low, n + 1);
+	e->name = r->key_pool + r->pool_used;
+	r->pool_used += (uint32_t)n + 1;
 	e->len = (uint32_t)n;
 	e->hash = h;
 	e->first = e->last = -1;
@@ -291,29 +321,43 @@ bool pol_principal_match(const struct pol_stmt *st, const struct vpce_policy_req
 	return st->not_principal ? !m : m;
 }
 
-struct req_action {
-	const char *svc, *act, *full;
-	size_t svc_len, act_len, full_len;
+/* Per-evaluation view of the request, computed once. */
+struct ectx {
+	const struct vpce_policy_request *r;
+	const char *full, *svc, *act;   /* action, lower-cased when it fits lbuf */
+	size_t full_len, svc_len, act_len;
+	uint64_t svc_bit;
+	size_t res_len;
+	bool lowered;                   /* full/svc/act are lower-case */
+	char lbuf[256];
 };
 
-static bool action_one(const struct pol_action *a, const struct req_action *ra,
-		       const struct vpce_policy_request *r)
+static bool action_one(const struct pol_action *a, const struct ectx *e)
 {
 	if (a->any)
 		return true;
+	if (a->exact && !e->lowered)
+		return pol_pat_match(&a->full, e->full, e->full_len, true, e->r);
+	if (a->exact)
+		return a->full.len == e->full_len &&
+		       a->full.s[e->full_len - 1] == e->full[e->full_len - 1] &&
+		       memcmp(a->full.s, e->full, e->full_len) == 0;
 	if (a->whole)
-		return pol_pat_match(&a->full, ra->full, ra->full_len, true, r);
-	return pol_pat_match(&a->svc, ra->svc, ra->svc_len, true, r) &&
-	       pol_pat_match(&a->act, ra->act, ra->act_len, true, r);
+		return pol_pat_match(&a->full, e->full, e->full_len, true, e->r);
+	return pol_pat_match(&a->svc, e->svc, e->svc_len, true, e->r) &&
+	       pol_pat_match(&a->act, e->act, e->act_len, true, e->r);
 }
 
-static bool stmt_match(const struct pol_stmt *st, const struct req_action *ra,
-		       const struct vpce_policy_request *r, size_t res_len)
+static bool stmt_match(const struct pol_stmt *st, const struct ectx *e)
 {
+	const struct vpce_policy_request *r = e->r;
 	bool m = false;
 
+	/* Statements whose actions name other services cannot match. */
+	if (!(st->svc_mask & e->svc_bit))
+		return false;
 	for (uint32_t i = 0; i < st->nactions && !m; i++)
-		m = action_one(&st->actions[i], ra, r);
+		m = action_one(&st->actions[i], e);
 	if (m == st->not_action)
 		return false;
 	if (st->has_resource) {
@@ -321,7 +365,7 @@ static bool stmt_match(const struct pol_stmt *st, const struct req_action *ra,
 		for (uint32_t i = 0; i < st->nresources && !m; i++)
 			m = st->resources[i].any ||
 			    (r->resource && pol_resource_match(&st->resources[i], r->resource,
-							       res_len, r));
+							       e->res_len, r));
 		if (m == st->not_resource)
 			return false;
 	}
@@ -336,9 +380,8 @@ static bool stmt_match(const struct pol_stmt *st, const struct req_action *ra,
 int vpce_policy_eval(const struct vpce_policy *p, const struct vpce_policy_request *r,
 		     struct vpce_policy_decision *out)
 {
-	struct req_action ra;
+	struct ectx e;
 	const char *colon;
-	size_t res_len;
 
 	if (!out)
 		return VPCE_EINVAL;
@@ -347,26 +390,35 @@ int vpce_policy_eval(const struct vpce_policy *p, const struct vpce_policy_reque
 	out->sid = NULL;
 	if (!p || !r || !r->action)
 		return VPCE_EINVAL;
-	ra.full = r->action;
-	ra.full_len = strlen(r->action);
-	colon = memchr(ra.full, ':', ra.full_len);
-	if (colon) {
-		ra.svc = ra.full;
-		ra.svc_len = (size_t)(colon - ra.full);
-		ra.act = colon + 1;
-		ra.act_len = ra.full_len - ra.svc_len - 1;
-	} else {
-		ra.svc = ra.full;
-		ra.svc_len = ra.full_len;
-		ra.act = "";
-		ra.act_len = 0;
+	e.r = r;
+	e.full = r->action;
+	e.full_len = strlen(r->action);
+	e.lowered = e.full_len < sizeof(e.lbuf);
+	if (e.lowered) {
+		/* Action names are case-insensitive: compare lower-case forms. */
+		for (size_t i = 0; i < e.full_len; i++)
+			e.lbuf[i] = (char)lower((unsigned char)r->action[i]);
+		e.lbuf[e.full_len] = 0;
+		e.full = e.lbuf;
 	}
-	res_len = r->resource ? strlen(r->resource) : 0;
+	colon = memchr(e.full, ':', e.full_len);
+	e.svc = e.full;
+	if (colon) {
+		e.svc_len = (size_t)(colon - e.full);
+		e.act = colon + 1;
+		e.act_len = e.full_len - e.svc_len - 1;
+	} else {
+		e.svc_len = e.full_len;
+		e.act = "";
+		e.act_len = 0;
+	}
+	e.svc_bit = colon ? pol_svc_bit(e.svc, e.svc_len) : ~(uint64_t)0;
+	e.res_len = r->resource ? strlen(r->resource) : 0;
 	for (uint32_t k = 0; k < p->nstmts; k++) {
 		uint32_t i = p->order[k];
 		const struct pol_stmt *st = &p->stmts[i];
 
-		if (!stmt_match(st, &ra, r, res_len))
+		if (!stmt_match(st, &e))
 			continue;
 		out->result = st->deny ? VPCE_POLICY_EXPLICIT_DENY : VPCE_POLICY_ALLOW;
 		out->statement = (int)i;

@@ -103,15 +103,23 @@ static bool arn_split(const char *s, size_t n, size_t start[6], size_t len[6])
 
 void pol_resource_compile(struct pol_resource *r, const char *s, size_t n, bool vars_enabled)
 {
-	size_t st[6], ln[6];
+	size_t st[6], ln[6], lit = 0;
 
 	memset(r, 0, sizeof(*r));
 	pol_pat_compile(&r->whole, s, n, vars_enabled);
 	r->any = r->whole.kind == PAT_ANY;
+	while (lit < n && s[lit] != '*' && s[lit] != '?' &&
+	       !(r->whole.vars && s[lit] == '$' && lit + 1 < n && s[lit + 1] == '{'))
+		lit++;
+	r->lit_len = (uint32_t)lit;
 	if (!r->whole.vars && arn_split(s, n, st, ln)) {
 		r->nseg = 6;
 		for (int i = 0; i < 6; i++)
 			pol_pat_compile(&r->seg[i], s + st[i], ln[i], false);
+		/* Wildcards only in the sixth component (the rest of the ARN):
+		 * matching the whole string is the same as matching segment by
+		 * segment, since the literal prefix fixes the first five. */
+		r->tail_only = lit >= st[5];
 	}
 }
 
@@ -254,6 +262,11 @@ bool pol_resource_match(const struct pol_resource *rp, const char *s, size_t n,
 
 	if (rp->any)
 		return true;
+	/* Quick reject on the literal prefix (case-sensitive ARN match). */
+	if (n < rp->lit_len ||
+	    (rp->lit_len && rp->whole.s[rp->lit_len - 1] != s[rp->lit_len - 1]) ||
+	    memcmp(rp->whole.s, s, rp->lit_len) != 0)
+		return false;
 	if (rp->whole.vars) {
 		char buf[POL_EXPAND_MAX];
 		uint8_t lit[POL_EXPAND_MAX];
@@ -271,6 +284,8 @@ bool pol_resource_match(const struct pol_resource *rp, const char *s, size_t n,
 		}
 		return pol_glob(buf, (size_t)m, lit, s, n, false);
 	}
+	if (rp->tail_only)
+		return pol_pat_match(&rp->whole, s, n, false, r);
 	if (rp->nseg == 6 && arn_split(s, n, st, ln)) {
 		for (int i = 0; i < 6; i++)
 			if (!pol_pat_match(&rp->seg[i], s + st[i], ln[i], false, r))

@@ -116,6 +116,7 @@ static int compile_actions(struct pctx *c, struct pol_stmt *st, const struct vpc
 			return vpce_error_set(c->err, VPCE_ENOMEM, "out of memory");
 		if (len == 1 && s[0] == '*') {
 			a->any = true;
+			st->svc_mask = ~(uint64_t)0;
 			continue;
 		}
 		colon = memchr(low, ':', len);
@@ -127,6 +128,11 @@ static int compile_actions(struct pctx *c, struct pol_stmt *st, const struct vpc
 		pol_pat_compile(&a->full, low, len, false);
 		pol_pat_compile(&a->svc, low, (size_t)(colon - low), false);
 		pol_pat_compile(&a->act, colon + 1, len - (size_t)(colon - low) - 1, false);
+		a->exact = a->svc.kind == PAT_EXACT && a->act.kind == PAT_EXACT;
+		if (a->svc.kind == PAT_EXACT)
+			st->svc_mask |= pol_svc_bit(low, (size_t)(colon - low));
+		else
+			st->svc_mask = ~(uint64_t)0;
 		/* Each half needs its own NUL for error messages only; the
 		 * matcher uses lengths. */
 	}
@@ -423,6 +429,8 @@ static int compile_statement(struct pctx *c, struct pol_stmt *st, const struct v
 	rc = compile_actions(c, st, a ? a : na, a ? "Action" : "NotAction");
 	if (rc)
 		return rc;
+	if (st->not_action)
+		st->svc_mask = ~(uint64_t)0;
 
 	r = vpce_json_get(v, "Resource");
 	nr = vpce_json_get(v, "NotResource");

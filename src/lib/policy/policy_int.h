@@ -25,6 +25,7 @@ struct pol_pat {
 /* Action: service prefix and action name, lower-cased and pre-split. */
 struct pol_action {
 	bool any;           /* "*" */
+	bool exact;         /* no wildcard at all: compare `full` byte for byte */
 	bool whole;         /* no ':' in the pattern: glob on the whole string */
 	struct pol_pat svc, act, full;
 };
@@ -32,7 +33,9 @@ struct pol_action {
 /* Resource ARN pattern, split into the six colon-separated components. */
 struct pol_resource {
 	bool any;
+	bool tail_only;     /* no wildcard before the resource segment: match as a whole */
 	uint8_t nseg;       /* 6 when split, 0 when matched as a whole */
+	uint32_t lit_len;   /* literal prefix (before any wildcard or variable) */
 	struct pol_pat whole;
 	struct pol_pat seg[6];
 };
@@ -86,6 +89,7 @@ struct pol_cond {
 
 struct pol_stmt {
 	bool deny;
+	uint64_t svc_mask;                  /* bits of the action service prefixes (all ones: any) */
 	const char *sid;
 	unsigned line, col;
 	bool has_principal, not_principal;
@@ -113,6 +117,14 @@ struct vpce_policy {
 	uint32_t *order;                    /* Deny statements first, then Allow, in input order */
 	uint32_t ndeny;
 };
+
+uint32_t pol_hash_lower(const char *s, size_t n);
+
+/* Bit of a (lower-case) service prefix in pol_stmt.svc_mask. */
+static inline uint64_t pol_svc_bit(const char *s, size_t n)
+{
+	return (uint64_t)1 << (pol_hash_lower(s, n) & 63);
+}
 
 /* match.c */
 uint32_t pol_hash_lower(const char *s, size_t n);

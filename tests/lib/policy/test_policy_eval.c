@@ -112,6 +112,28 @@ static void test_eval_long_variable_expansion_does_not_match(void **state)
 	vpce_policy_free(p);
 }
 
+static void test_eval_long_action_names_compare_case_insensitively(void **state)
+{
+	static char doc[1024], action[400];
+	struct vpce_policy *p;
+	struct vpce_policy_decision d;
+	(void)state;
+
+	memset(action, 'A', 350);
+	memcpy(action, "S3:", 3);
+	snprintf(doc, sizeof(doc), "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+		 "\"Action\":\"s3:%.*s\",\"Resource\":\"*\"}]}", 347, action + 3);
+	for (char *c = doc; *c; c++)
+		if (*c == 'A' && c[1] == 'A')
+			*c = 'a';
+	p = parse(doc);
+	vpce_policy_request_init(&req);
+	vpce_policy_request_set_action(&req, action);
+	assert_int_equal(vpce_policy_eval(p, &req, &d), 0);
+	assert_int_equal(d.result, VPCE_POLICY_ALLOW);
+	vpce_policy_free(p);
+}
+
 /* The two real endpoints in the batfish snapshots carry AWS's default
  * (full-access) endpoint policy; AWS allows every request through them
  * (PrivateLink guide, "Control access to VPC endpoints using endpoint
@@ -180,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_eval_rejects_missing_inputs),
 		cmocka_unit_test(test_eval_unknown_operator_never_matches),
 		cmocka_unit_test(test_eval_long_variable_expansion_does_not_match),
+		cmocka_unit_test(test_eval_long_action_names_compare_case_insensitively),
 		cmocka_unit_test(test_snapshot_endpoint_policies_allow_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

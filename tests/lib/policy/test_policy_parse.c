@@ -155,6 +155,18 @@ static void test_parse_from_json_string_node(void **state)
 	vpce_json_doc_free(doc);
 }
 
+/* Found by fuzz_policy: huge numbers and non-boolean Bool / Null values
+ * must compile without undefined behaviour. */
+static void test_parse_survives_huge_numbers_and_bad_booleans(void **state)
+{
+	struct vpce_policy *p;
+	(void)state;
+
+	p = parse_ok("{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+		     "{\"NumericEquals\":{\"k\":7.7e86,\"j\":-1e300},\"Bool\":{\"b\":\"maybe\"},\"Null\":{\"n\":\" true\"}}}]}");
+	vpce_policy_free(p);
+}
+
 static void test_parse_free_is_null_safe(void **state)
 {
 	(void)state;
@@ -170,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors_carry_line_and_column),
 		cmocka_unit_test(test_parse_reports_json_syntax_errors_with_position),
 		cmocka_unit_test(test_parse_from_json_string_node),
+		cmocka_unit_test(test_parse_survives_huge_numbers_and_bad_booleans),
 		cmocka_unit_test(test_parse_free_is_null_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
