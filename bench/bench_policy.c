@@ -59,9 +59,9 @@ static void build_policy(struct vpce_buf *b, int nstmt)
 			break;
 		case 4:
 			vpce_buf_printf(b, "{\"Sid\":\"DenyTls%d\",\"Effect\":\"Deny\",\"Principal\":\"*\","
-				    "\"NotAction\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":\"arn:aws:s3:::data-%d/*\","
+				    "\"NotAction\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":\"arn:aws:s3:::data-*\","
 				    "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
-				    "\"DateGreaterThan\":{\"aws:CurrentTime\":\"2025-01-01T00:00:00Z\"}}}", i, i);
+				    "\"DateGreaterThan\":{\"aws:CurrentTime\":\"2025-0%d-01T00:00:00Z\"}}}", i, 1 + i % 9);
 			break;
 		default:
 			vpce_buf_printf(b, "{\"Sid\":\"Services%d\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
@@ -101,7 +101,7 @@ static void build_requests(struct vpce_policy_request *r, int nstmt, char res[NR
 		vpce_policy_request_set_principal(&r[i], principals[i]);
 		vpce_policy_request_add(&r[i], "aws:PrincipalOrgID", i == 4 ? "o-zzzzzzzzzz" : "o-abcdefghij");
 		vpce_policy_request_add(&r[i], "aws:ResourceOrgID", "o-abcdefghij");
-		vpce_policy_request_add(&r[i], "aws:SecureTransport", i == 5 ? "false" : "true");
+		vpce_policy_request_add(&r[i], "aws:SecureTransport", i == 4 ? "false" : "true");
 		vpce_policy_request_add(&r[i], "aws:SourceVpce", "vpce-0123456789abcdef0");
 		vpce_policy_request_add(&r[i], "aws:CurrentTime", "2025-06-01T12:00:00Z");
 		vpce_policy_request_add(&r[i], "aws:PrincipalTag/team", "red");
