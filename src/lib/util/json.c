@@ -236,7 +236,11 @@ static int parse_number(struct parser *ps, struct vpce_json *n)
 			tmp[len] = '\0';
 			n->u.num.d = strtod(tmp, NULL);
 		}
-		n->u.num.i = (int64_t)n->u.num.d;
+		/* Converting an out-of-range double to int64 is undefined: clamp. */
+		if (n->u.num.d >= -9.2e18 && n->u.num.d <= 9.2e18)
+			n->u.num.i = (int64_t)n->u.num.d;
+		else
+			n->u.num.i = n->u.num.d < 0 ? INT64_MIN : n->u.num.d > 0 ? INT64_MAX : 0;
 		n->is_int = false;
 	}
 	ps->p = p;
