@@ -1,5 +1,5 @@
 /* Benchmark: snapshot load speed and full-matrix check verdicts per second.
- * usage: bench_check SNAPSHOT_DIR   (make one with gen_estate)
+ * usage: bench_check SNAPSHOT_DIR [brief]   (make one with gen_estate; "brief": decisions only)
  * Prints input size, load time and MB/s, model memory, peak RSS, the number
  * of sources and services, and verdicts per second on one core. */
 #include <stdio.h>
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	t2 = now();
-	for (int mode = 0; mode < 2; mode++) {
+	for (int mode = 0; mode < (argc > 2 ? 1 : 2); mode++) {
 	struct vpce_engine_options o = { 0 };
 	double ta, tb;
 	verdicts = private_n = 0;

@@ -24,7 +24,20 @@ struct vpce_engine {
 	const char **policy_error;
 	struct svc_entry *svc;             /* resolved service names, by (input, VPC region) */
 	size_t nsvc, asvc;
+	struct ways_entry *wc;             /* route ways per (route table, public service) */
+	size_t wc_cap, wc_count;
 	struct vpce_cidr any4;
+};
+
+/* The ways a public service's prefixes take through one route table:
+ * they depend only on (table, service), so they are computed once. */
+struct way;
+struct ways_entry {
+	uint64_t key;                      /* (rtb + 1) << 32 | (service + 1); 0 = empty */
+	uint32_t nseg, nways;
+	struct vpce_cidr *pfx;
+	uint32_t *pidx;
+	struct way *ways;
 };
 
 /* A service name resolved for one VPC region. */
@@ -192,6 +205,7 @@ void vpce_engine_free(struct vpce_engine *e)
 	vpce_arena_release(&e->arena);
 	vpce_arena_release(&e->fixed);
 	free(e->svc);
+	free(e->wc);
 	free(e);
 }
 
@@ -349,6 +363,7 @@ struct ctx {
 	const struct vpce_vpc *vpc;
 	const char *service;             /* full name */
 	uint32_t service_pl;             /* the service's AWS-managed prefix list or VPCE_NONE */
+	uint32_t svc_idx;                /* index of the resolved service in the engine */
 	const char *short_name;
 	const char *region;
 	bool same_region;
@@ -445,6 +460,8 @@ static void block(struct ctx *c, enum vpce_step step, const char *resource, cons
 static const char *cidr_str(struct ctx *c, const struct vpce_cidr *p)
 {
 	char buf[64];
+	if (c->e->opts.brief)
+		return "";
 	return fmt(c, "%s", vpce_cidr_format(p, buf, sizeof(buf)));
 }
 
@@ -1227,6 +1244,8 @@ static size_t make_groups(struct ctx *c, const struct vpce_source *src, struct g
 static int cmp_seg_target(const void *a, const void *b)
 {
 	const struct vpce_route_segment *x = a, *y = b;
+	if (x->route == y->route)
+		return 0;
 	const char *tx = x->route ? x->route->target_id : "", *ty = y->route ? y->route->target_id : "";
 	int bx = x->route ? x->route->blackhole : 0, by = y->route ? y->route->blackhole : 0;
 	int c = strcmp(tx, ty);
@@ -1254,6 +1273,47 @@ static bool fork_verdict(struct ctx *c, const struct vpce_verdict *prefix, struc
 	return true;
 }
 
+static size_t mix64(uint64_t x)
+{
+	/* splitmix64 finaliser: every input bit reaches the low bits. */
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ull;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBull;
+	x ^= x >> 31;
+	return (size_t)x;
+}
+
+static struct ways_entry *ways_slot(struct vpce_engine *e, uint64_t key, bool *found)
+{
+	size_t i;
+
+	*found = false;
+	if ((e->wc_count + 1) * 2 > e->wc_cap) {
+		size_t ncap = e->wc_cap ? e->wc_cap * 2 : 1024;
+		struct ways_entry *n = calloc(ncap, sizeof(*n));
+		if (!n)
+			return NULL;
+		for (size_t k = 0; k < e->wc_cap; k++) {
+			if (!e->wc[k].key)
+				continue;
+			for (i = mix64(e->wc[k].key) & (ncap - 1); n[i].key; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = e->wc[k];
+		}
+		free(e->wc);
+		e->wc = n;
+		e->wc_cap = ncap;
+	}
+	for (i = mix64(key) & (e->wc_cap - 1); e->wc[i].key; i = (i + 1) & (e->wc_cap - 1)) {
+		if (e->wc[i].key == key) {
+			*found = true;
+			return &e->wc[i];
+		}
+	}
+	return &e->wc[i];
+}
+
 /* Evaluate every way for one group; the group's verdict is its worst way.
  * Writes the result into *res. */
 static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict *res)
@@ -1268,6 +1328,7 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 	struct way ways[MAX_GROUPS];
 	size_t nseg = 0, nways = 0;
 	struct vpce_verdict prefix, work, worst;
+	struct ways_entry *slot = NULL;
 	bool have = false;
 
 	if (!fork_verdict(c, res, &prefix))
@@ -1281,6 +1342,19 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 		goto single;
 	}
 	t = &m->rtbs[c->subnet->rtb];
+	if (d.kind == DEST_PUBLIC) {
+		bool found;
+		uint64_t key = ((uint64_t)c->subnet->rtb + 1) << 32 | ((uint64_t)c->svc_idx + 1);
+		slot = ways_slot(c->e, key, &found);
+		if (found) {
+			nseg = slot->nseg;
+			nways = slot->nways;
+			memcpy(pfx, slot->pfx, nseg * sizeof(*pfx));
+			memcpy(pidx, slot->pidx, nseg * sizeof(*pidx));
+			memcpy(ways, slot->ways, nways * sizeof(*ways));
+			goto have_ways;
+		}
+	}
 	for (size_t i = 0; i < d.n && nseg < MAX_SEGMENTS; i++) {
 		/* With unknown addresses (0.0.0.0/0 standing in), only the route
 		 * for the whole block counts: AWS's public addresses are not in
@@ -1316,7 +1390,23 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 			nways++;
 		}
 	}
-	if (nways > 1) {
+	if (slot) {
+		struct vpce_arena *a = &c->e->fixed;
+		slot->pfx = vpce_arena_alloc(a, (nseg ? nseg : 1) * sizeof(*pfx));
+		slot->pidx = vpce_arena_alloc(a, (nseg ? nseg : 1) * sizeof(*pidx));
+		slot->ways = vpce_arena_alloc(a, (nways ? nways : 1) * sizeof(*ways));
+		if (slot->pfx && slot->pidx && slot->ways) {
+			memcpy(slot->pfx, pfx, nseg * sizeof(*pfx));
+			memcpy(slot->pidx, pidx, nseg * sizeof(*pidx));
+			memcpy(slot->ways, ways, nways * sizeof(*ways));
+			slot->nseg = (uint32_t)nseg;
+			slot->nways = (uint32_t)nways;
+			slot->key = ((uint64_t)c->subnet->rtb + 1) << 32 | ((uint64_t)c->svc_idx + 1);
+			c->e->wc_count++;
+		}
+	}
+have_ways:
+	if (nways > 1 && !c->e->opts.brief) {
 		struct vpce_buf b = VPCE_BUF_INIT;
 		for (size_t w = 0; w < nways; w++)
 			vpce_buf_printf(&b, "%s%u prefix%s via %s", w ? ", " : "", ways[w].count,
@@ -1431,6 +1521,7 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 		c.region = se->region;
 		short_name = se->short_name;
 		c.service_pl = se->pl;
+		c.svc_idx = (uint32_t)(se - e->svc);
 	}
 	c.short_name = short_name;
 	c.same_region = c.vpc->region && strcmp(c.vpc->region, c.region) == 0;
