@@ -26,7 +26,7 @@ ENDPOINT_PATHS = ("gateway-endpoint", "interface-endpoint")
 PATHS = ENDPOINT_PATHS + ("nat-gateway", "internet-gateway", "transit-gateway", "peering",
                           "vpn-gateway", "network-interface", "blocked")
 BLOCKED_AT = ("dns", "route", "security-group", "network-acl", "endpoint-security-group",
-              "endpoint-state", "endpoint-policy", "nat-gateway", "internet-gateway")
+              "endpoint-state", "endpoint-policy", "nat-gateway", "internet-gateway", "resource-policy")
 VIA_PREFIX = {"gateway-endpoint": "vpce-", "interface-endpoint": "vpce-", "nat-gateway": "nat-",
               "internet-gateway": "igw-", "transit-gateway": "tgw-", "peering": "pcx-",
               "vpn-gateway": "vgw-", "network-interface": "eni-"}

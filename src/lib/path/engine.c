@@ -21,6 +21,9 @@ struct vpce_engine {
 	uint32_t *subnet_eni_start, *subnet_enis;
 	uint32_t *vpc_ep_start, *vpc_eps;
 	int8_t *policy_allows;             /* per endpoint: -1 none, 0 no Allow, 1 Allow, 2 unparseable */
+	struct vpce_policy **ep_pol;       /* compiled endpoint policies (NULL: none or unparseable) */
+	struct vpce_policy **bucket_pol;   /* compiled bucket policies */
+	struct vpce_owned *owned;          /* service-owned buckets, or NULL */
 	const char **policy_error;
 	struct svc_entry *svc;             /* resolved service names, by (input, VPC region) */
 	size_t nsvc, asvc;
@@ -190,6 +193,31 @@ int vpce_engine_new(const struct vpce_model *m, const struct vpce_engine_options
 	}
 	for (uint32_t i = 0; i < m->nendpoints; i++)
 		e->policy_allows[i] = policy_has_allow(&e->fixed, &m->endpoints[i], &e->policy_error[i]);
+	e->ep_pol = calloc(m->nendpoints ? m->nendpoints : 1, sizeof(*e->ep_pol));
+	e->bucket_pol = calloc(m->nbucket_policies ? m->nbucket_policies : 1, sizeof(*e->bucket_pol));
+	if (!e->ep_pol || !e->bucket_pol) {
+		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < m->nendpoints; i++) {
+		struct vpce_error perr;
+		const char *pol = m->endpoints[i].policy;
+		if (pol && e->policy_allows[i] != 2 &&
+		    vpce_policy_parse(pol, strlen(pol), m->endpoints[i].id, &e->ep_pol[i], &perr) != 0) {
+			e->ep_pol[i] = NULL;
+			e->policy_error[i] = vpce_arena_strdup(&e->fixed, perr.message);
+			e->policy_allows[i] = 2;
+		}
+	}
+	for (uint32_t i = 0; i < m->nbucket_policies; i++) {
+		const struct vpce_bucket_policy *bp = &m->bucket_policies[i];
+		if (vpce_policy_parse(bp->policy, strlen(bp->policy), bp->file, &e->bucket_pol[i], err) != 0) {
+			rc = err ? err->code : VPCE_EPARSE;
+			goto out;
+		}
+	}
+	if ((rc = vpce_owned_load(e->opts.owned_buckets_path, &e->owned, err)) != 0)
+		goto out;
 	*out = e;
 	e = NULL;
 out:
@@ -206,6 +234,15 @@ void vpce_engine_free(struct vpce_engine *e)
 	vpce_arena_release(&e->fixed);
 	free(e->svc);
 	free(e->wc);
+	if (e->ep_pol)
+		for (uint32_t i = 0; i < e->m->nendpoints; i++)
+			vpce_policy_free(e->ep_pol[i]);
+	if (e->bucket_pol)
+		for (uint32_t i = 0; i < e->m->nbucket_policies; i++)
+			vpce_policy_free(e->bucket_pol[i]);
+	free(e->ep_pol);
+	free(e->bucket_pol);
+	vpce_owned_free(e->owned);
 	free(e);
 }
 
@@ -364,6 +401,7 @@ struct ctx {
 	const char *service;             /* full name */
 	uint32_t service_pl;             /* the service's AWS-managed prefix list or VPCE_NONE */
 	uint32_t svc_idx;                /* index of the resolved service in the engine */
+	const struct vpce_check_request *req; /* request to evaluate, or NULL */
 	const char *short_name;
 	const char *region;
 	bool same_region;
@@ -957,6 +995,91 @@ static bool step_endpoint_sg(struct ctx *c, const struct group *g, const struct 
 	return true;
 }
 
+static const char *statement_name(struct ctx *c, const struct vpce_policy_decision *d)
+{
+	if (d->statement < 0)
+		return "no statement";
+	return d->sid ? fmt(c, "statement %d (Sid \"%s\")", d->statement, d->sid) : fmt(c, "statement %d", d->statement);
+}
+
+/* Evaluate the question's request against one policy ("Policy evaluation
+ * logic", IAM User Guide: explicit deny, else allow, else implicit deny).
+ * For an endpoint policy any non-allow blocks; for a bucket policy only an
+ * explicit deny does (an identity policy may still allow the rest). */
+static bool eval_request(struct ctx *c, const struct vpce_policy *pol, const struct vpce_endpoint *ep,
+			 enum vpce_step step, const char *resource, const char *source_ip, const char *what)
+{
+	struct vpce_policy_request r;
+	struct vpce_policy_decision d;
+	const struct vpce_check_request *q = c->req;
+
+	if (vpce_request_build(&r, q, c->m, ep, c->vpc, c->region, source_ip) != 0) {
+		NOTE(c, "request context too large; %s not evaluated", what);
+		return true;
+	}
+	if ((q->unknown_principal ? vpce_policy_could_allow(pol, &r, &d) : vpce_policy_eval(pol, &r, &d)) != 0)
+		return true;
+	if (d.result == VPCE_POLICY_ALLOW || (step == VPCE_STEP_RESOURCE_POLICY && d.result == VPCE_POLICY_IMPLICIT_DENY)) {
+		hop(c, step, VPCE_HOP_PASS, resource,
+		    d.result == VPCE_POLICY_ALLOW
+			    ? fmt(c, "%s allows %s on %s (%s)", what, q->action, q->resource ? q->resource : "*",
+				  statement_name(c, &d))
+			    : fmt(c, "%s does not deny %s on %s (no statement applies)", what, q->action,
+				  q->resource ? q->resource : "*"));
+		return true;
+	}
+	block(c, step, resource,
+	      fmt(c, "%s %s %s on %s: %s", what, d.result == VPCE_POLICY_EXPLICIT_DENY ? "explicitly denies" : "does not allow",
+		  q->action, q->resource ? q->resource : "*",
+		  d.result == VPCE_POLICY_EXPLICIT_DENY ? statement_name(c, &d) : "implicit deny, no statement allows it"));
+	if (d.result == VPCE_POLICY_EXPLICIT_DENY)
+		FIX(c, "narrow %s of %s so it does not match %s on %s%s", statement_name(c, &d), what, q->action,
+		    q->resource ? q->resource : "*",
+		    step == VPCE_STEP_RESOURCE_POLICY && !ep ? " (or reach the bucket through the endpoint it requires)" : "");
+	else
+		FIX(c, "add a statement to %s allowing %s on %s", what, q->action, q->resource ? q->resource : "*");
+	return false;
+}
+
+/* The bucket of an S3 ARN ("arn:aws:s3:::bucket/key") into out. */
+static bool s3_bucket_of(const char *arn, char *out, size_t outlen)
+{
+	const char *p;
+	size_t n;
+
+	if (!arn || !vpce_str_startswith(arn, "arn:"))
+		return false;
+	p = strstr(arn, ":s3:::");
+	if (!p)
+		return false;
+	p += 6;
+	n = strcspn(p, "/");
+	if (n == 0 || n >= outlen)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* S3 bucket policies (Amazon S3 User Guide, "Controlling access from VPC
+ * endpoints with bucket policies"): a Deny that requires aws:SourceVpce of
+ * another endpoint blocks this path. */
+static bool step_resource_policy(struct ctx *c, const struct vpce_endpoint *ep, const char *source_ip)
+{
+	char bucket[256];
+
+	if (!c->req || !c->req->action || strcmp(c->short_name, "s3") != 0 ||
+	    !s3_bucket_of(c->req->resource, bucket, sizeof(bucket)))
+		return true;
+	for (uint32_t i = 0; i < c->m->nbucket_policies; i++) {
+		if (strcmp(c->m->bucket_policies[i].bucket, bucket) != 0 || !c->e->bucket_pol[i])
+			continue;
+		return eval_request(c, c->e->bucket_pol[i], ep, VPCE_STEP_RESOURCE_POLICY, bucket, source_ip,
+				    fmt(c, "the bucket policy of %s", bucket));
+	}
+	return true;
+}
+
 /* Step 8: the endpoint policy must allow something (see policy_has_allow). */
 static bool step_policy(struct ctx *c, const struct vpce_endpoint *ep)
 {
@@ -977,10 +1100,14 @@ static bool step_policy(struct ctx *c, const struct vpce_endpoint *ep)
 		       "modify-vpc-endpoint --vpc-endpoint-id %s --policy-document file://policy.json", ep->id, ep->id);
 		return false;
 	default:
+		break;
+	}
+	if (!c->req || !c->req->action || !c->e->ep_pol[i]) {
 		hop(c, VPCE_STEP_ENDPOINT_POLICY, VPCE_HOP_PASS, ep->id,
 		    fmt(c, "%s's policy has an Allow statement (evaluate a request with --action)", ep->id));
 		return true;
 	}
+	return eval_request(c, c->e->ep_pol[i], ep, VPCE_STEP_ENDPOINT_POLICY, ep->id, NULL, fmt(c, "%s's policy", ep->id));
 }
 
 /* Onward from a NAT gateway: "NAT gateways" (Amazon VPC User Guide): a
@@ -1158,6 +1285,12 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 		const struct vpce_endpoint *ep = &m->endpoints[d->ep];
 		hop(c, VPCE_STEP_ENDPOINT_STATE, VPCE_HOP_PASS, ep->id, fmt(c, "%s is available", ep->id));
 		if (!step_policy(c, ep))
+			return;
+	}
+	{
+		const struct vpce_endpoint *via_ep = gwep ? gwep : pk == VPCE_PATH_INTERFACE_ENDPOINT ? &m->endpoints[d->ep] : NULL;
+		const char *sip = pk == VPCE_PATH_NAT_GATEWAY && r->target_idx != VPCE_NONE ? m->nats[r->target_idx].public_ip : NULL;
+		if (!step_resource_policy(c, via_ep, sip))
 			return;
 	}
 	if (pk == VPCE_PATH_NAT_GATEWAY || pk == VPCE_PATH_INTERNET_GATEWAY) {
@@ -1475,8 +1608,103 @@ static const struct svc_entry *resolve_service(struct ctx *c, const char *servic
 	return &e->svc[e->nsvc - 1];
 }
 
+static int check_impl(struct vpce_engine *e, const struct vpce_source *src, const char *service,
+		      const struct vpce_check_request *req, int depth, struct vpce_verdict *out, struct vpce_error *err);
+
 int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, const char *service,
 		      struct vpce_verdict *out, struct vpce_error *err)
+{
+	return check_impl(e, src, service, e->opts.request, 0, out, err);
+}
+
+/* Service-owned buckets ("Minimum Amazon S3 bucket permissions for Amazon
+ * ECR"; "SSM Agent communications with AWS managed S3 buckets"): the
+ * service needs s3:GetObject on its buckets through the source's S3 path,
+ * so that path and its endpoint policy are checked too. A required bucket
+ * that cannot be reached blocks the service. */
+static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce_verdict *out)
+{
+	struct vpce_engine *e = c->e;
+	char bucket[256], arn[300], s3name[128];
+
+	if (!e->owned)
+		return 0;
+	snprintf(s3name, sizeof(s3name), "com.amazonaws.%s.s3", c->region);
+	for (size_t i = 0; i < e->owned->nrules; i++) {
+		const struct vpce_owned_rule *rule = &e->owned->rules[i];
+		size_t denied = 0;
+		const char *first = NULL;
+		struct vpce_verdict first_v;
+
+		memset(&first_v, 0, sizeof(first_v));
+
+		if (strcmp(rule->service, c->short_name) != 0)
+			continue;
+		for (size_t b = 0; b < rule->nbuckets; b++) {
+			struct vpce_check_request q;
+			struct vpce_verdict sub;
+			int rc;
+
+			memset(&q, 0, sizeof(q));
+			if (c->req)
+				q = *c->req;
+			/* Without a principal from the user, a policy blocks the
+			 * bucket only when it denies every principal. */
+			q.unknown_principal = !c->req || !c->req->principal;
+			vpce_owned_expand(rule->buckets[b], c->region, bucket, sizeof(bucket));
+			snprintf(arn, sizeof(arn), "arn:aws:s3:::%s/*", bucket);
+			q.action = rule->action;
+			q.resource = arn;
+			rc = check_impl(e, src, s3name, &q, 1, &sub, c->err);
+			if (rc)
+				return rc;
+			if (sub.path == VPCE_PATH_BLOCKED) {
+				if (!denied++) {
+					first = fmt(c, "%s", bucket);
+					first_v = sub;
+				}
+			} else if (!sub.is_private && out->is_private && b == 0) {
+				NOTE(c, "%s (s3://%s) goes through %s %s, not privately", rule->why ? rule->why : "the service uses S3",
+				     bucket, vpce_path_name((enum vpce_path_kind)sub.path), sub.via ? sub.via : "");
+				for (uint32_t k = 0; k < sub.nfixes; k++)
+					FIX(c, "%s", sub.fixes[k]);
+			}
+		}
+		if (!denied)
+			continue;
+		if (rule->required && out->path != VPCE_PATH_BLOCKED) {
+			const struct vpce_hop *fh = first_v.nhops ? &first_v.hops[first_v.nhops - 1] : NULL;
+			struct vpce_hop *h = vpce_arena_alloc(&e->arena, (out->nhops + 1) * sizeof(*h));
+			if (!h) {
+				c->oom = true;
+				return 0;
+			}
+			if (out->nhops)
+				memcpy(h, out->hops, out->nhops * sizeof(*h));
+			h[out->nhops].step = (uint8_t)(first_v.blocked_at >= 0 ? first_v.blocked_at : VPCE_STEP_ENDPOINT_POLICY);
+			h[out->nhops].result = VPCE_HOP_FAIL;
+			h[out->nhops].resource = fh ? fh->resource : NULL;
+			h[out->nhops].detail = fmt(c, "%s needs %s on s3://%s through the S3 path: %s", c->short_name, rule->action,
+						   first, fh && fh->detail ? fh->detail : "blocked");
+			out->hops = h;
+			out->nhops++;
+			out->path = VPCE_PATH_BLOCKED;
+			out->blocked_at = first_v.blocked_at;
+			out->via = NULL;
+			out->is_private = false;
+		}
+		NOTE(c, "%s: %zu %s bucket%s unreachable through the S3 path (first: s3://%s, blocked at %s); see %s",
+		     rule->why ? rule->why : rule->service, denied, rule->required ? "required" : "optional",
+		     denied == 1 ? "" : "s", first,
+		     first_v.blocked_at >= 0 ? vpce_step_name((enum vpce_step)first_v.blocked_at) : "?", rule->doc ? rule->doc : "");
+		for (uint32_t k = 0; k < first_v.nfixes; k++)
+			FIX(c, "%s", first_v.fixes[k]);
+	}
+	return 0;
+}
+
+static int check_impl(struct vpce_engine *e, const struct vpce_source *src, const char *service,
+		      const struct vpce_check_request *req, int depth, struct vpce_verdict *out, struct vpce_error *err)
 {
 	const struct vpce_model *m = e->m;
 	struct ctx c;
@@ -1494,6 +1722,7 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	c.err = err;
 	c.port = e->opts.port;
 	c.proto = e->opts.proto;
+	c.req = req && req->action ? req : NULL;
 	switch (src->kind) {
 	case VPCE_K_SUBNET: c.subnet_idx = src->idx; break;
 	case VPCE_K_ENI: c.subnet_idx = m->enis[src->idx].subnet; break;
@@ -1547,6 +1776,11 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 		     c.subnet->id, ngroups);
 	if (groups[0].no_workload)
 		NOTE(&c, "%s has no workloads in the snapshot: security groups were not evaluated", c.subnet->id);
+	if (depth == 0) {
+		int rc = check_owned(&c, src, out);
+		if (rc)
+			return rc;
+	}
 	if (c.vpc->dns_hostnames_src == VPCE_FACT_INFERRED || c.vpc->dns_support_src == VPCE_FACT_INFERRED)
 		NOTE(&c, "%s's DNS attributes are not in the snapshot: inferred on from an endpoint with private DNS",
 		     c.vpc->id);
