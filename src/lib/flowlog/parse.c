@@ -10,76 +10,105 @@
 #include "vpce/flowlog.h"
 #include "util/util.h"
 
-static inline bool parse_u64(const char *s, size_t n, uint64_t *out)
+static inline bool is_sep(char c)
 {
+	return c == ' ' || c == '\t';
+}
+
+/* Decimal digits from *pp up to a separator or end, advancing *pp. At most
+ * 20 digits; the value must fit 64 bits. */
+static inline bool scan_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp, *start = p;
 	uint64_t v = 0;
+	unsigned d;
 
-	if (n == 0 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9)
+	while (p < end && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
+		if (p - start == 19) {
+			/* the 20th digit: the only one that can overflow */
+			if (v > (UINT64_MAX - d) / 10)
+				return false;
+		} else if (p - start == 20) {
 			return false;
-		if (n == 20 && v > (UINT64_MAX - d) / 10)
-			return false;
+		}
 		v = v * 10 + d;
+		p++;
 	}
+	if (p == start || (p < end && !is_sep(*p)))
+		return false;
+	*pp = p;
 	*out = v;
 	return true;
 }
 
-static inline bool parse_small(const char *s, size_t n, uint32_t max, uint32_t *out)
+static inline bool scan_small(const char **pp, const char *end, uint32_t max, uint32_t *out)
 {
-	uint32_t v = 0;
+	uint64_t v;
 
-	if (n == 0 || n > 10)
+	if (!scan_u64(pp, end, &v) || v > max)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9)
-			return false;
-		if (v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
+	*out = (uint32_t)v;
 	return true;
 }
 
-static bool parse_addr_slow(const char *s, size_t n, struct vpce_cidr *out)
+static bool parse_addr_slow(const char **pp, const char *end, struct vpce_cidr *out)
 {
-	return memchr(s, ':', n) != NULL && vpce_addr_parse(s, n, out) == 0;
+	const char *tok = *pp, *p = tok;
+
+	while (p < end && !is_sep(*p))
+		p++;
+	if (!memchr(tok, ':', (size_t)(p - tok)) || vpce_addr_parse(tok, (size_t)(p - tok), out) != 0)
+		return false;
+	*pp = p;
+	return true;
 }
 
-/* Dotted-quad fast path; IPv6 (anything with ':') goes to the general parser. */
-static inline bool parse_addr(const char *s, size_t n, struct vpce_cidr *out)
+/* Dotted quad while scanning; IPv6 (anything with ':') goes to the general parser. */
+static inline bool scan_addr(const char **pp, const char *end, struct vpce_cidr *out)
 {
-	uint32_t a = 0, octet = 0;
-	unsigned dots = 0, digits = 0;
+	const char *p = *pp;
+	uint32_t a = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d <= 9) {
-			if (digits == 3 || (digits && octet == 0))
-				return parse_addr_slow(s, n, out);
+	for (unsigned k = 0; k < 4; k++) {
+		unsigned octet, d;
+
+		if (p == end || (octet = (unsigned)(unsigned char)*p - '0') > 9)
+			return parse_addr_slow(pp, end, out);
+		p++;
+		if (p < end && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
+			if (octet == 0) /* a leading zero: not a dotted quad */
+				return parse_addr_slow(pp, end, out);
 			octet = octet * 10 + d;
-			digits++;
-		} else if (s[i] == '.' && digits && octet <= 255 && dots < 3) {
-			a = a << 8 | octet;
-			octet = 0;
-			digits = 0;
-			dots++;
-		} else {
-			return parse_addr_slow(s, n, out);
+			p++;
+			if (p < end && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
+				octet = octet * 10 + d;
+				p++;
+			}
+		}
+		if (octet > 255)
+			return parse_addr_slow(pp, end, out);
+		a = a << 8 | octet;
+		if (k < 3) {
+			if (p == end || *p != '.')
+				return parse_addr_slow(pp, end, out);
+			p++;
 		}
 	}
-	if (dots != 3 || !digits || octet > 255)
-		return false;
+	if (p < end && !is_sep(*p))
+		return parse_addr_slow(pp, end, out);
 	out->family = 4;
 	out->len = 32;
 	out->hi = 0;
-	out->lo = a << 8 | octet;
+	out->lo = a;
+	*pp = p;
 	return true;
+}
+
+static inline const char *scan_str(const char *p, const char *end)
+{
+	while (p < end && !is_sep(*p))
+		p++;
+	return p;
 }
 
 static inline bool eq(const char *s, size_t n, const char *lit, size_t litn)
@@ -100,10 +129,9 @@ int vpce_flowlog_parse_line(const struct vpce_flowlog_format *f, const char *lin
 		end--;
 	for (i = 0; i < f->nfields; i++) {
 		const char *tok;
-		size_t n;
 		unsigned fld;
 
-		while (p < end && (*p == ' ' || *p == '\t'))
+		while (p < end && is_sep(*p))
 			p++;
 		if (p == end) {
 			*bad_field = f->nfields;
@@ -111,120 +139,128 @@ int vpce_flowlog_parse_line(const struct vpce_flowlog_format *f, const char *lin
 			return VPCE_EPARSE;
 		}
 		tok = p;
-		while (p < end && *p != ' ' && *p != '\t')
-			p++;
-		n = (size_t)(p - tok);
 		fld = f->fields[i];
-		if (fld >= VPCE_FF_COUNT)
+		if (*p == '-' && (p + 1 == end || is_sep(p[1]))) {
+			p++;
+			if (fld < VPCE_FF_COUNT) {
+				r->raw[fld].ptr = tok;
+				r->raw[fld].len = 1;
+			}
 			continue;
-		r->raw[fld].ptr = tok;
-		r->raw[fld].len = n;
-		if (n == 1 && *tok == '-')
-			continue;
-		r->present |= (uint64_t)1 << fld;
+		}
 		switch (fld) {
 		case VPCE_FF_VERSION:
-			if (!parse_small(tok, n, 255, &r->version))
+			if (!scan_small(&p, end, 255, &r->version))
 				goto bad_number;
 			break;
 		case VPCE_FF_SRCADDR:
-			if (!parse_addr(tok, n, &r->srcaddr))
+			if (!scan_addr(&p, end, &r->srcaddr))
 				goto bad_addr;
 			break;
 		case VPCE_FF_DSTADDR:
-			if (!parse_addr(tok, n, &r->dstaddr))
+			if (!scan_addr(&p, end, &r->dstaddr))
 				goto bad_addr;
 			break;
 		case VPCE_FF_PKT_SRCADDR:
-			if (!parse_addr(tok, n, &r->pkt_srcaddr))
+			if (!scan_addr(&p, end, &r->pkt_srcaddr))
 				goto bad_addr;
 			break;
 		case VPCE_FF_PKT_DSTADDR:
-			if (!parse_addr(tok, n, &r->pkt_dstaddr))
+			if (!scan_addr(&p, end, &r->pkt_dstaddr))
 				goto bad_addr;
 			break;
 		case VPCE_FF_SRCPORT:
-			if (!parse_small(tok, n, 65535, &u))
+			if (!scan_small(&p, end, 65535, &u))
 				goto bad_number;
 			r->srcport = (uint16_t)u;
 			break;
 		case VPCE_FF_DSTPORT:
-			if (!parse_small(tok, n, 65535, &u))
+			if (!scan_small(&p, end, 65535, &u))
 				goto bad_number;
 			r->dstport = (uint16_t)u;
 			break;
 		case VPCE_FF_PROTOCOL:
-			if (!parse_small(tok, n, 255, &u))
+			if (!scan_small(&p, end, 255, &u))
 				goto bad_number;
 			r->protocol = (uint8_t)u;
 			break;
 		case VPCE_FF_TCP_FLAGS:
-			if (!parse_small(tok, n, 65535, &u))
+			if (!scan_small(&p, end, 65535, &u))
 				goto bad_number;
 			r->tcp_flags = (uint16_t)u;
 			break;
 		case VPCE_FF_TRAFFIC_PATH:
-			if (!parse_small(tok, n, 255, &u) || u == 0)
+			if (!scan_small(&p, end, 255, &u) || u == 0)
 				goto bad_number;
 			r->traffic_path = (uint8_t)u;
 			break;
 		case VPCE_FF_PACKETS:
-			if (!parse_u64(tok, n, &r->packets))
+			if (!scan_u64(&p, end, &r->packets))
 				goto bad_number;
 			break;
 		case VPCE_FF_BYTES:
-			if (!parse_u64(tok, n, &r->bytes))
+			if (!scan_u64(&p, end, &r->bytes))
 				goto bad_number;
 			break;
 		case VPCE_FF_START:
-			if (!parse_u64(tok, n, &r->start))
+			if (!scan_u64(&p, end, &r->start))
 				goto bad_number;
 			break;
 		case VPCE_FF_END:
-			if (!parse_u64(tok, n, &r->end))
+			if (!scan_u64(&p, end, &r->end))
 				goto bad_number;
 			break;
 		case VPCE_FF_ACTION:
-			if (EQ(tok, n, "ACCEPT"))
+			p = scan_str(p, end);
+			if (EQ(tok, (size_t)(p - tok), "ACCEPT"))
 				r->action = VPCE_ACTION_ACCEPT;
-			else if (EQ(tok, n, "REJECT"))
+			else if (EQ(tok, (size_t)(p - tok), "REJECT"))
 				r->action = VPCE_ACTION_REJECT;
 			else
 				goto bad_value;
 			break;
 		case VPCE_FF_LOG_STATUS:
-			if (EQ(tok, n, "OK"))
+			p = scan_str(p, end);
+			if (EQ(tok, (size_t)(p - tok), "OK"))
 				r->log_status = VPCE_STATUS_OK;
-			else if (EQ(tok, n, "NODATA"))
+			else if (EQ(tok, (size_t)(p - tok), "NODATA"))
 				r->log_status = VPCE_STATUS_NODATA;
-			else if (EQ(tok, n, "SKIPDATA"))
+			else if (EQ(tok, (size_t)(p - tok), "SKIPDATA"))
 				r->log_status = VPCE_STATUS_SKIPDATA;
 			else
 				goto bad_value;
 			break;
 		case VPCE_FF_FLOW_DIRECTION:
-			if (EQ(tok, n, "ingress"))
+			p = scan_str(p, end);
+			if (EQ(tok, (size_t)(p - tok), "ingress"))
 				r->flow_direction = VPCE_DIR_INGRESS;
-			else if (EQ(tok, n, "egress"))
+			else if (EQ(tok, (size_t)(p - tok), "egress"))
 				r->flow_direction = VPCE_DIR_EGRESS;
 			else
 				goto bad_value;
 			break;
 		case VPCE_FF_TYPE:
-			if (EQ(tok, n, "IPv4"))
+			p = scan_str(p, end);
+			if (EQ(tok, (size_t)(p - tok), "IPv4"))
 				r->type = 4;
-			else if (EQ(tok, n, "IPv6"))
+			else if (EQ(tok, (size_t)(p - tok), "IPv6"))
 				r->type = 6;
-			else if (EQ(tok, n, "EFA"))
+			else if (EQ(tok, (size_t)(p - tok), "EFA"))
 				r->type = 'E';
 			else
 				goto bad_value;
 			break;
 		default:
-			break; /* a string field: raw[] only */
+			p = scan_str(p, end); /* a string field (or an unknown one): raw[] only */
+			break;
+		}
+		if (fld < VPCE_FF_COUNT) {
+			r->present |= (uint64_t)1 << fld;
+			r->raw[fld].ptr = tok;
+			r->raw[fld].len = (size_t)(p - tok);
 		}
 	}
-	while (p < end && (*p == ' ' || *p == '\t'))
+	while (p < end && is_sep(*p))
 		p++;
 	if (p != end) {
 		*bad_field = f->nfields;
