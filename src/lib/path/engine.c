@@ -1074,8 +1074,8 @@ static bool step_resource_policy(struct ctx *c, const struct vpce_endpoint *ep, 
 	for (uint32_t i = 0; i < c->m->nbucket_policies; i++) {
 		if (strcmp(c->m->bucket_policies[i].bucket, bucket) != 0 || !c->e->bucket_pol[i])
 			continue;
-		return eval_request(c, c->e->bucket_pol[i], ep, VPCE_STEP_RESOURCE_POLICY, bucket, source_ip,
-				    fmt(c, "the bucket policy of %s", bucket));
+		return eval_request(c, c->e->bucket_pol[i], ep, VPCE_STEP_RESOURCE_POLICY, c->m->bucket_policies[i].bucket,
+				    source_ip, fmt(c, "the bucket policy of %s", bucket));
 	}
 	return true;
 }
