@@ -8,7 +8,7 @@ test_<name>. The test runs
 and checks the exit status; for every expected entry the result with the same from/to must
 have the expected path, blocked_at, via and private, and its notes must contain each
 notes_contain substring (case-insensitive). An expected exit 2 (input error) instead requires
-an empty stdout and a stderr matching stderr_regex (file:line:col: message).
+an empty stdout and a stderr matching stderr_regex (for invalid JSON: file:line:col: ).
 
 Environment: VPCE_BIN (the vpce binary; tests are skipped when unset), VPCE_SRC (the source
 tree; default: two directories above this file).
@@ -104,7 +104,6 @@ def make_test(name, path):
         if exp["exit"] == 2:
             self.assertEqual(p.stdout, "", "stdout must be empty on input errors" + info)
             self.assertRegex(p.stderr, exp["stderr_regex"], info)
-            self.assertRegex(p.stderr, r"\S+:\d+:\d+: \S", info)
             return
         out = json.loads(p.stdout)
         self.assertIsInstance(out.get("results"), list, info)

@@ -1086,6 +1086,25 @@ def expect_private_met(s):
              R(i["private-a"], "sqs", "interface-endpoint", i["sqs-if"])], None, 0)
 
 
+@scenario
+def unknown_source_id(s):
+    """--from names a subnet id that is not in the snapshot: an input error (exit 2, nothing
+    on stdout, the id named on stderr), not a result."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    missing = "subnet-0123456789abcdef0"
+    return (["--from", missing, "--to", "s3"], [], None, 2, missing)
+
+
+@scenario
+def port_out_of_range(s):
+    """--port 70000 is a usage error: exit 2, nothing on stdout, stderr names --port."""
+    base(s)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3", "--port", "70000"], [], None, 2,
+            "--port")
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=1)
@@ -1099,6 +1118,7 @@ def build(name, fn):
         out = fn(s)
         args, expect, patch = out[0], out[1], out[2]
         exit_code = out[3] if len(out) > 3 else 0
+        stderr_regex = out[4] if len(out) > 4 else None
         d = s.dump()
         if patch:
             patch(d)
@@ -1110,8 +1130,10 @@ def build(name, fn):
     for key, body in d.items():
         write_json(os.path.join(snap, key + ".json"), body)
     desc = " ".join(fn.__doc__.split())
-    write_json(os.path.join(root, "expected.json"),
-               {"description": desc, "args": args, "expect": expect, "exit": exit_code})
+    exp = {"description": desc, "args": args, "expect": expect, "exit": exit_code}
+    if stderr_regex:
+        exp["stderr_regex"] = stderr_regex
+    write_json(os.path.join(root, "expected.json"), exp)
 
 
 def main(argv):

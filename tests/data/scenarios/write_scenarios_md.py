@@ -96,6 +96,8 @@ DOCS = {
     "two-instances-different-sgs": ["sgx"],
     "vpc-dns-hostnames-off": ["vpcdns", "ifdns"],
     "vpc-dns-support-off": ["vpcdns"],
+    "unknown-source-id": [],
+    "port-out-of-range": [],
 }
 START = "| scenario | what it proves | expected verdicts | AWS documentation |\n| --- | --- | --- | --- |\n"
 
@@ -116,7 +118,7 @@ def main():
         if e["exit"]:
             verdicts += " (exit %d)" % e["exit"]
         refs = ", ".join("[%s](%s%s)" % (PAGES[k][0], AWS, PAGES[k][1]) for k in DOCS[n]) or \
-            "contract: exit 2, `file:line:col: message`, empty stdout"
+            "contract: exit 2 (usage/input error), empty stdout"
         rows.append("| `%s` | %s | %s | %s |" % (n, e["description"].replace("|", "\\|"),
                                                   verdicts, refs))
     with open(MD) as f:
