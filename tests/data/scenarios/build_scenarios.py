@@ -638,16 +638,18 @@ def endpoint_sg_without_443(s):
 @scenario
 def two_instances_different_sgs(s):
     """Two instances in one subnet: i-open has the default egress, i-tight only egress to the
-    VPC CIDR. S3 through the gateway endpoint: one passes, the other is blocked."""
+    VPC CIDR. S3 through the gateway endpoint: one passes, the other is blocked; the subnet as
+    a source gets the least private verdict of its workloads (blocked)."""
     base(s, instance=False)
     s.sg("tight-sg", egress=[("tcp", 443, 443, "10.0.0.0/16")])
     s.instance("open", "private-a", ["app-sg"])
     s.instance("tight", "private-a", ["tight-sg"])
     s.gw_endpoint("s3-gw", "s3", ["private-rt"])
     i = s.ids
-    return (["--from", i["open"], "--from", i["tight"], "--to", "s3"],
+    return (["--from", i["open"], "--from", i["tight"], "--from", i["private-a"], "--to", "s3"],
             [R(i["open"], "s3", "gateway-endpoint", i["s3-gw"]),
-             R(i["tight"], "s3", "blocked", blocked_at="security-group")], None)
+             R(i["tight"], "s3", "blocked", blocked_at="security-group"),
+             R(i["private-a"], "s3", "blocked", blocked_at="security-group")], None)
 
 
 @scenario
@@ -979,6 +981,32 @@ def nat_gateway_pending(s):
         nat["State"] = "pending"
     return (["--from", i["private-a"], "--to", "sqs"],
             [R(i["private-a"], "sqs", "blocked", blocked_at="nat-gateway")], patch)
+
+
+@scenario
+def nat_gateway_private_connectivity(s):
+    """The private subnet routes 0.0.0.0/0 to a NAT gateway with ConnectivityType private (no
+    Elastic IP): it cannot reach public service addresses even though its subnet routes to
+    the IGW (blocked at nat-gateway)."""
+    base(s, nat=False)
+    n = s.ec2.create_nat_gateway(SubnetId=s.ids["public-a"], ConnectivityType="private")
+    s._tag(n["NatGateway"]["NatGatewayId"], "nat")
+    s.route("private-rt", "0.0.0.0/0", NatGatewayId="nat")
+    i = s.ids
+
+    def patch(d):
+        nat = Snap.find(d, "NatGateways", "NatGatewayId", i["nat"])
+        nat["ConnectivityType"] = "private"
+        for a in nat.get("NatGatewayAddresses", []):
+            for k in ("AllocationId", "PublicIp", "AssociationId"):
+                a.pop(k, None)
+        for e in d["NetworkInterfaces"]["NetworkInterfaces"]:
+            if e.get("InterfaceType") == "nat_gateway":
+                e.pop("Association", None)
+                for pa in e.get("PrivateIpAddresses", []):
+                    pa.pop("Association", None)
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="nat-gateway")], patch)
 
 
 # ---- endpoint placement, state, policy ------------------------------------------------

@@ -97,6 +97,7 @@ DOCS = {
     "vpc-dns-hostnames-off": ["vpcdns", "ifdns"],
     "vpc-dns-support-off": ["vpcdns"],
     "unknown-source-id": [],
+    "nat-gateway-private-connectivity": ["nat"],
     "port-out-of-range": [],
 }
 START = "| scenario | what it proves | expected verdicts | AWS documentation |\n| --- | --- | --- | --- |\n"
