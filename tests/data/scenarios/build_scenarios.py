@@ -728,6 +728,23 @@ def endpoint_sg_ingress_by_prefix_list(s):
              R(i["private-b"], "sqs", "blocked", blocked_at="endpoint-security-group")], None)
 
 
+@scenario
+def secondary_cidr_not_in_endpoint_sg(s):
+    """The VPC has a secondary CIDR 100.64.0.0/16 (pods, local route added by AWS); the
+    endpoint SG allows 443 only from the primary 10.0.0.0/16: a workload in the secondary
+    range is refused by the endpoint security group, one in the primary range passes."""
+    base(s)
+    s.ec2.associate_vpc_cidr_block(VpcId=s.vpc_id, CidrBlock="100.64.0.0/16")
+    s.subnet("pods-a", "100.64.0.0/20", "us-east-1a")
+    s.ec2.associate_route_table(RouteTableId=s.ids["private-rt"], SubnetId=s.ids["pods-a"])
+    s.instance("pod", "pods-a", ["app-sg"])
+    s.if_endpoint("sqs-if", "sqs", ["private-a"], ["vpce-sg"])
+    i = s.ids
+    return (["--from", i["pod"], "--from", i["app"], "--to", "sqs"],
+            [R(i["pod"], "sqs", "blocked", blocked_at="endpoint-security-group"),
+             R(i["app"], "sqs", "interface-endpoint", i["sqs-if"])], None)
+
+
 # ---- NACLs ----------------------------------------------------------------------------
 @scenario
 def nacl_blocks_return_traffic(s):
@@ -826,6 +843,23 @@ def nacl_same_subnet_not_crossed(s):
     i = s.ids
     return (["--from", i["app"], "--to", "sqs"],
             [R(i["app"], "sqs", "interface-endpoint", i["sqs-if"])], None)
+
+
+@scenario
+def nacl_denies_one_service_prefix(s):
+    """Inbound NACL rule 90 denies everything from 52.216.0.0/15 (one of the four S3 prefixes)
+    before rule 100 allows all: replies from that part of S3 are dropped, so the pair is
+    blocked at the network ACL even though the other prefixes would pass."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    s.custom_nacl("private-acl", ["private-a"], [
+        (90, False, "deny", "-1", "52.216.0.0/15", None),
+        (100, True, "allow", "-1", "0.0.0.0/0", None),
+        (100, False, "allow", "-1", "0.0.0.0/0", None),
+    ])
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="network-acl")], None)
 
 
 @scenario
@@ -1055,6 +1089,19 @@ def endpoint_policy_deny_only(s):
     return (["--from", i["private-a"], "--to", "s3", "--to", "sqs"],
             [R(i["private-a"], "s3", "blocked", blocked_at="endpoint-policy"),
              R(i["private-a"], "sqs", "blocked", blocked_at="endpoint-policy")], None)
+
+
+@scenario
+def endpoint_policy_statement_object(s):
+    """IAM allows "Statement" to be a single object instead of an array: a policy whose only
+    statement is one Deny object still has no Allow (blocked at endpoint-policy)."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"], policy=(
+        '{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*",'
+        '"Action":"*","Resource":"*"}}'))
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="endpoint-policy")], None)
 
 
 ALLOW_ONE_BUCKET = ('{"Version":"2012-10-17","Statement":[{"Sid":"OnlyOurBucket","Effect":"Allow",'

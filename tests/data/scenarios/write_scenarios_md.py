@@ -46,6 +46,8 @@ PAGES = {
             "vpc/latest/privatelink/vpc-endpoints-access.html"),
     "tgw": ("How transit gateways work", "vpc/latest/tgw/how-transit-gateways-work.html"),
     "vgw": ("Route tables and VPN route priority", "vpn/latest/s2svpn/VPNRoutingTypes.html"),
+    "iamst": ("IAM JSON policy elements: Statement",
+              "IAM/latest/UserGuide/reference_policies_elements_statement.html"),
     "svc": ("AWS services that integrate with AWS PrivateLink",
             "vpc/latest/privatelink/aws-services-privatelink-support.html"),
 }
@@ -97,6 +99,9 @@ DOCS = {
     "vpc-dns-hostnames-off": ["vpcdns", "ifdns"],
     "vpc-dns-support-off": ["vpcdns"],
     "unknown-source-id": [],
+    "secondary-cidr-not-in-endpoint-sg": ["sg", "epsg"],
+    "nacl-denies-one-service-prefix": ["naclr", "gws3"],
+    "endpoint-policy-statement-object": ["pol", "iamst"],
     "nat-gateway-private-connectivity": ["nat"],
     "port-out-of-range": [],
 }
