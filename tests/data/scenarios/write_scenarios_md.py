@@ -69,6 +69,7 @@ DOCS = {
     "gateway-endpoint-wrong-route-table": ["gw", "srt"],
     "igw-with-and-without-public-ip": ["igw"],
     "invalid-json": [],
+    "invalid-json-truncated": [],
     "isolated-subnet": ["srt", "ifdns"],
     "main-table-vs-explicit-association": ["srt"],
     "multiple-sgs-union": ["sgx"],
