@@ -93,6 +93,38 @@ def compare(tc, exp, results, port, ctx_name, region="us-east-1"):
         tc.assertIn(sub.lower(), notes, "%s: notes lack %r: %s" % (ctx, sub, r.get("notes")))
 
 
+ASSOCIATE_FIX = re.compile(r"associate (vpce-[0-9a-f]+) with (rtb-[0-9a-f]+)")
+
+
+def endpoint_route_tables(snapshot):
+    """{vpce id: set of RouteTableIds} from every VpcEndpoints document under snapshot."""
+    out = {}
+    for root, _, files in os.walk(snapshot):
+        for f in files:
+            if not f.endswith(".json") or f == "expected.json":
+                continue
+            try:
+                with open(os.path.join(root, f)) as fh:
+                    d = json.load(fh)
+            except ValueError:
+                continue
+            if isinstance(d, dict):
+                for ep in d.get("VpcEndpoints", []):
+                    out[ep["VpcEndpointId"]] = set(ep.get("RouteTableIds", []))
+    return out
+
+
+def check_fixes_are_actionable(tc, snapshot, results, ctx):
+    """A fix telling to associate an endpoint with a route table it already has does nothing."""
+    rts = endpoint_route_tables(snapshot)
+    for r in results:
+        for fx in r.get("fix", []):
+            for ep, rtb in ASSOCIATE_FIX.findall(str(fx)):
+                tc.assertNotIn(rtb, rts.get(ep, set()), "%s: %s -> %s: fix %r names a route "
+                               "table %s is already associated with" % (
+                                   ctx, r["from"], r["to"], fx, ep))
+
+
 def make_test(name, path):
     def test(self):
         with open(os.path.join(path, "expected.json")) as f:
@@ -115,6 +147,7 @@ def make_test(name, path):
         port = int((option_values(exp["args"], "--port") or ["443"])[-1])
         for e in exp["expect"]:
             compare(self, e, results, port, name)
+        check_fixes_are_actionable(self, path, results, name)
         if "--expect" in exp["args"]:
             all_private = all(r["private"] for r in results)
             self.assertEqual(p.returncode, 0 if all_private else 1, info)
