@@ -967,6 +967,21 @@ def dynamodb_interface_without_private_dns(s):
             [R(i["private-a"], "dynamodb", "gateway-endpoint", i["ddb-gw"])], None)
 
 
+@scenario
+def dynamodb_interface_and_gateway_inbound_resolver_only(s):
+    """DynamoDB gateway endpoint plus a DynamoDB interface endpoint with private DNS and
+    PrivateDnsOnlyForInboundResolverEndpoint true. The EC2 API documents that option for every
+    service with both endpoint types (S3 and DynamoDB): in-VPC resolvers get the public
+    DynamoDB addresses, which the gateway endpoint carries. (Beyond the contract's rule 1,
+    which names S3 only: see the report.)"""
+    base(s)
+    s.gw_endpoint("ddb-gw", "dynamodb", ["private-rt"])
+    s.if_endpoint("ddb-if", "dynamodb", ["private-a"], ["vpce-sg"], dns_only_inbound=True)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "dynamodb"],
+            [R(i["private-a"], "dynamodb", "gateway-endpoint", i["ddb-gw"])], None)
+
+
 # ---- internet / NAT -------------------------------------------------------------------
 @scenario
 def igw_with_and_without_public_ip(s):

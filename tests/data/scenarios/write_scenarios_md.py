@@ -100,6 +100,7 @@ DOCS = {
     "vpc-dns-hostnames-off": ["vpcdns", "ifdns"],
     "vpc-dns-support-off": ["vpcdns"],
     "unknown-source-id": [],
+    "dynamodb-interface-and-gateway-inbound-resolver-only": ["dnsopt", "ddbpl"],
     "secondary-cidr-not-in-endpoint-sg": ["sg", "epsg"],
     "nacl-denies-one-service-prefix": ["naclr", "gws3"],
     "endpoint-policy-statement-object": ["pol", "iamst"],
