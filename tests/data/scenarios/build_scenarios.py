@@ -638,16 +638,18 @@ def endpoint_sg_without_443(s):
 @scenario
 def two_instances_different_sgs(s):
     """Two instances in one subnet: i-open has the default egress, i-tight only egress to the
-    VPC CIDR. S3 through the gateway endpoint: one passes, the other is blocked."""
+    VPC CIDR. S3 through the gateway endpoint: one passes, the other is blocked; the subnet as
+    a source gets the least private verdict of its workloads (blocked)."""
     base(s, instance=False)
     s.sg("tight-sg", egress=[("tcp", 443, 443, "10.0.0.0/16")])
     s.instance("open", "private-a", ["app-sg"])
     s.instance("tight", "private-a", ["tight-sg"])
     s.gw_endpoint("s3-gw", "s3", ["private-rt"])
     i = s.ids
-    return (["--from", i["open"], "--from", i["tight"], "--to", "s3"],
+    return (["--from", i["open"], "--from", i["tight"], "--from", i["private-a"], "--to", "s3"],
             [R(i["open"], "s3", "gateway-endpoint", i["s3-gw"]),
-             R(i["tight"], "s3", "blocked", blocked_at="security-group")], None)
+             R(i["tight"], "s3", "blocked", blocked_at="security-group"),
+             R(i["private-a"], "s3", "blocked", blocked_at="security-group")], None)
 
 
 @scenario
@@ -724,6 +726,23 @@ def endpoint_sg_ingress_by_prefix_list(s):
     return (["--from", i["private-a"], "--from", i["private-b"], "--to", "sqs"],
             [R(i["private-a"], "sqs", "interface-endpoint", i["sqs-if"]),
              R(i["private-b"], "sqs", "blocked", blocked_at="endpoint-security-group")], None)
+
+
+@scenario
+def secondary_cidr_not_in_endpoint_sg(s):
+    """The VPC has a secondary CIDR 100.64.0.0/16 (pods, local route added by AWS); the
+    endpoint SG allows 443 only from the primary 10.0.0.0/16: a workload in the secondary
+    range is refused by the endpoint security group, one in the primary range passes."""
+    base(s)
+    s.ec2.associate_vpc_cidr_block(VpcId=s.vpc_id, CidrBlock="100.64.0.0/16")
+    s.subnet("pods-a", "100.64.0.0/20", "us-east-1a")
+    s.ec2.associate_route_table(RouteTableId=s.ids["private-rt"], SubnetId=s.ids["pods-a"])
+    s.instance("pod", "pods-a", ["app-sg"])
+    s.if_endpoint("sqs-if", "sqs", ["private-a"], ["vpce-sg"])
+    i = s.ids
+    return (["--from", i["pod"], "--from", i["app"], "--to", "sqs"],
+            [R(i["pod"], "sqs", "blocked", blocked_at="endpoint-security-group"),
+             R(i["app"], "sqs", "interface-endpoint", i["sqs-if"])], None)
 
 
 # ---- NACLs ----------------------------------------------------------------------------
@@ -824,6 +843,23 @@ def nacl_same_subnet_not_crossed(s):
     i = s.ids
     return (["--from", i["app"], "--to", "sqs"],
             [R(i["app"], "sqs", "interface-endpoint", i["sqs-if"])], None)
+
+
+@scenario
+def nacl_denies_one_service_prefix(s):
+    """Inbound NACL rule 90 denies everything from 52.216.0.0/15 (one of the four S3 prefixes)
+    before rule 100 allows all: replies from that part of S3 are dropped, so the pair is
+    blocked at the network ACL even though the other prefixes would pass."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    s.custom_nacl("private-acl", ["private-a"], [
+        (90, False, "deny", "-1", "52.216.0.0/15", None),
+        (100, True, "allow", "-1", "0.0.0.0/0", None),
+        (100, False, "allow", "-1", "0.0.0.0/0", None),
+    ])
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="network-acl")], None)
 
 
 @scenario
@@ -931,6 +967,21 @@ def dynamodb_interface_without_private_dns(s):
             [R(i["private-a"], "dynamodb", "gateway-endpoint", i["ddb-gw"])], None)
 
 
+@scenario
+def dynamodb_interface_and_gateway_inbound_resolver_only(s):
+    """DynamoDB gateway endpoint plus a DynamoDB interface endpoint with private DNS and
+    PrivateDnsOnlyForInboundResolverEndpoint true. The EC2 API documents that option for every
+    service with both endpoint types (S3 and DynamoDB): in-VPC resolvers get the public
+    DynamoDB addresses, which the gateway endpoint carries. (Beyond the contract's rule 1,
+    which names S3 only: see the report.)"""
+    base(s)
+    s.gw_endpoint("ddb-gw", "dynamodb", ["private-rt"])
+    s.if_endpoint("ddb-if", "dynamodb", ["private-a"], ["vpce-sg"], dns_only_inbound=True)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "dynamodb"],
+            [R(i["private-a"], "dynamodb", "gateway-endpoint", i["ddb-gw"])], None)
+
+
 # ---- internet / NAT -------------------------------------------------------------------
 @scenario
 def igw_with_and_without_public_ip(s):
@@ -981,6 +1032,32 @@ def nat_gateway_pending(s):
             [R(i["private-a"], "sqs", "blocked", blocked_at="nat-gateway")], patch)
 
 
+@scenario
+def nat_gateway_private_connectivity(s):
+    """The private subnet routes 0.0.0.0/0 to a NAT gateway with ConnectivityType private (no
+    Elastic IP): it cannot reach public service addresses even though its subnet routes to
+    the IGW (blocked at nat-gateway)."""
+    base(s, nat=False)
+    n = s.ec2.create_nat_gateway(SubnetId=s.ids["public-a"], ConnectivityType="private")
+    s._tag(n["NatGateway"]["NatGatewayId"], "nat")
+    s.route("private-rt", "0.0.0.0/0", NatGatewayId="nat")
+    i = s.ids
+
+    def patch(d):
+        nat = Snap.find(d, "NatGateways", "NatGatewayId", i["nat"])
+        nat["ConnectivityType"] = "private"
+        for a in nat.get("NatGatewayAddresses", []):
+            for k in ("AllocationId", "PublicIp", "AssociationId"):
+                a.pop(k, None)
+        for e in d["NetworkInterfaces"]["NetworkInterfaces"]:
+            if e.get("InterfaceType") == "nat_gateway":
+                e.pop("Association", None)
+                for pa in e.get("PrivateIpAddresses", []):
+                    pa.pop("Association", None)
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="nat-gateway")], patch)
+
+
 # ---- endpoint placement, state, policy ------------------------------------------------
 @scenario
 def cross_az_interface_endpoint(s):
@@ -1027,6 +1104,19 @@ def endpoint_policy_deny_only(s):
     return (["--from", i["private-a"], "--to", "s3", "--to", "sqs"],
             [R(i["private-a"], "s3", "blocked", blocked_at="endpoint-policy"),
              R(i["private-a"], "sqs", "blocked", blocked_at="endpoint-policy")], None)
+
+
+@scenario
+def endpoint_policy_statement_object(s):
+    """IAM allows "Statement" to be a single object instead of an array: a policy whose only
+    statement is one Deny object still has no Allow (blocked at endpoint-policy)."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"], policy=(
+        '{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*",'
+        '"Action":"*","Resource":"*"}}'))
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="endpoint-policy")], None)
 
 
 ALLOW_ONE_BUCKET = ('{"Version":"2012-10-17","Statement":[{"Sid":"OnlyOurBucket","Effect":"Allow",'
@@ -1086,6 +1176,25 @@ def expect_private_met(s):
              R(i["private-a"], "sqs", "interface-endpoint", i["sqs-if"])], None, 0)
 
 
+@scenario
+def unknown_source_id(s):
+    """--from names a subnet id that is not in the snapshot: an input error (exit 2, nothing
+    on stdout, the id named on stderr), not a result."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    missing = "subnet-0123456789abcdef0"
+    return (["--from", missing, "--to", "s3"], [], None, 2, missing)
+
+
+@scenario
+def port_out_of_range(s):
+    """--port 70000 is a usage error: exit 2, nothing on stdout, stderr names --port."""
+    base(s)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3", "--port", "70000"], [], None, 2,
+            "--port")
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=1)
@@ -1099,6 +1208,7 @@ def build(name, fn):
         out = fn(s)
         args, expect, patch = out[0], out[1], out[2]
         exit_code = out[3] if len(out) > 3 else 0
+        stderr_regex = out[4] if len(out) > 4 else None
         d = s.dump()
         if patch:
             patch(d)
@@ -1110,8 +1220,10 @@ def build(name, fn):
     for key, body in d.items():
         write_json(os.path.join(snap, key + ".json"), body)
     desc = " ".join(fn.__doc__.split())
-    write_json(os.path.join(root, "expected.json"),
-               {"description": desc, "args": args, "expect": expect, "exit": exit_code})
+    exp = {"description": desc, "args": args, "expect": expect, "exit": exit_code}
+    if stderr_regex:
+        exp["stderr_regex"] = stderr_regex
+    write_json(os.path.join(root, "expected.json"), exp)
 
 
 def main(argv):

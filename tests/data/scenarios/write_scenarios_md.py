@@ -46,6 +46,8 @@ PAGES = {
             "vpc/latest/privatelink/vpc-endpoints-access.html"),
     "tgw": ("How transit gateways work", "vpc/latest/tgw/how-transit-gateways-work.html"),
     "vgw": ("Route tables and VPN route priority", "vpn/latest/s2svpn/VPNRoutingTypes.html"),
+    "iamst": ("IAM JSON policy elements: Statement",
+              "IAM/latest/UserGuide/reference_policies_elements_statement.html"),
     "svc": ("AWS services that integrate with AWS PrivateLink",
             "vpc/latest/privatelink/aws-services-privatelink-support.html"),
 }
@@ -67,6 +69,7 @@ DOCS = {
     "gateway-endpoint-wrong-route-table": ["gw", "srt"],
     "igw-with-and-without-public-ip": ["igw"],
     "invalid-json": [],
+    "invalid-json-truncated": [],
     "isolated-subnet": ["srt", "ifdns"],
     "main-table-vs-explicit-association": ["srt"],
     "multiple-sgs-union": ["sgx"],
@@ -96,6 +99,13 @@ DOCS = {
     "two-instances-different-sgs": ["sgx"],
     "vpc-dns-hostnames-off": ["vpcdns", "ifdns"],
     "vpc-dns-support-off": ["vpcdns"],
+    "unknown-source-id": [],
+    "dynamodb-interface-and-gateway-inbound-resolver-only": ["dnsopt", "ddbpl"],
+    "secondary-cidr-not-in-endpoint-sg": ["sg", "epsg"],
+    "nacl-denies-one-service-prefix": ["naclr", "gws3"],
+    "endpoint-policy-statement-object": ["pol", "iamst"],
+    "nat-gateway-private-connectivity": ["nat"],
+    "port-out-of-range": [],
 }
 START = "| scenario | what it proves | expected verdicts | AWS documentation |\n| --- | --- | --- | --- |\n"
 
@@ -116,7 +126,7 @@ def main():
         if e["exit"]:
             verdicts += " (exit %d)" % e["exit"]
         refs = ", ".join("[%s](%s%s)" % (PAGES[k][0], AWS, PAGES[k][1]) for k in DOCS[n]) or \
-            "contract: exit 2, `file:line:col: message`, empty stdout"
+            "contract: exit 2 (usage/input error), empty stdout"
         rows.append("| `%s` | %s | %s | %s |" % (n, e["description"].replace("|", "\\|"),
                                                   verdicts, refs))
     with open(MD) as f:
