@@ -343,8 +343,6 @@ static bool action_one(const struct pol_action *a, const struct ectx *e)
 		return a->full.len == e->full_len &&
 		       a->full.s[e->full_len - 1] == e->full[e->full_len - 1] &&
 		       memcmp(a->full.s, e->full, e->full_len) == 0;
-	if (a->whole)
-		return pol_pat_match(&a->full, e->full, e->full_len, true, e->r);
 	return pol_pat_match(&a->svc, e->svc, e->svc_len, true, e->r) &&
 	       pol_pat_match(&a->act, e->act, e->act_len, true, e->r);
 }
