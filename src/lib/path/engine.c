@@ -27,6 +27,9 @@ struct vpce_engine {
 	const char **policy_error;
 	struct svc_entry *svc;             /* resolved service names, by (input, VPC region) */
 	size_t nsvc, asvc;
+	struct vpce_source s3_src;         /* the last S3 verdict with no request, by source */
+	struct vpce_verdict s3_verdict;
+	uint32_t s3_svc;                   /* its service index; UINT32_MAX: none */
 	struct ways_entry *wc;             /* route ways per (route table, public service) */
 	size_t wc_cap, wc_count;
 	struct vpce_cidr any4;
@@ -164,6 +167,7 @@ int vpce_engine_new(const struct vpce_model *m, const struct vpce_engine_options
 	}
 	vpce_arena_init(&e->arena, 256 * 1024);
 	vpce_arena_init(&e->fixed, 64 * 1024);
+	e->s3_svc = UINT32_MAX;
 	(void)vpce_cidr_parse("0.0.0.0/0", 9, &e->any4);
 
 	nkeys = m->nenis > m->nendpoints ? m->nenis : m->nendpoints;
@@ -248,6 +252,7 @@ void vpce_engine_free(struct vpce_engine *e)
 
 void vpce_engine_reset(struct vpce_engine *e)
 {
+	e->s3_svc = UINT32_MAX; /* its strings live in the arena */
 	vpce_arena_release(&e->arena);
 	vpce_arena_init(&e->arena, 256 * 1024);
 }
@@ -638,9 +643,12 @@ static bool step_dns(struct ctx *c, const struct group *g, struct dest *d)
 			    c->vpc->id);
 			continue;
 		}
-		if (strcmp(c->short_name, "s3") == 0 && ep->dns_inbound_only == VPCE_TRI_TRUE) {
-			NOTE(c, "%s has private DNS only for inbound Resolver endpoints: resolvers inside %s get S3's "
-				"public addresses", ep->id, c->vpc->id);
+		/* PrivateDnsOnlyForInboundResolverEndpoint (EC2 API DnsOptions;
+		 * services with both gateway and interface endpoints: S3,
+		 * DynamoDB): resolvers inside the VPC keep the public answer. */
+		if (ep->dns_inbound_only == VPCE_TRI_TRUE) {
+			NOTE(c, "%s has private DNS only for inbound Resolver endpoints: resolvers inside %s get %s's "
+				"public addresses", ep->id, c->vpc->id, c->short_name);
 			continue;
 		}
 		chosen = i;
@@ -731,24 +739,48 @@ static uint32_t vpc_gateway_endpoint(struct ctx *c)
 	return VPCE_NONE;
 }
 
-/* Fixes for public traffic that could stay private. */
-static void suggest_endpoint(struct ctx *c, const struct vpce_route_table *t)
+static bool vpc_has_interface_endpoint(struct ctx *c)
+{
+	uint32_t vpc_idx = c->subnet->vpc;
+	for (uint32_t k = c->e->vpc_ep_start[vpc_idx]; k < c->e->vpc_ep_start[vpc_idx + 1]; k++) {
+		const struct vpce_endpoint *ep = &c->m->endpoints[c->e->vpc_eps[k]];
+		if (ep->type == VPCE_EP_INTERFACE && strcmp(ep->service, c->service) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Fixes for public traffic that could stay private. r is the route that
+ * took the traffic (NULL: none matched). */
+static void suggest_endpoint(struct ctx *c, const struct vpce_route_table *t, const struct vpce_route *r)
 {
 	uint32_t gw;
 
 	if (is_gateway_service(c->short_name) && c->same_region) {
 		gw = vpc_gateway_endpoint(c);
 		if (gw != VPCE_NONE) {
-			FIX(c, "associate %s with %s: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s "
-			       "--add-route-table-ids %s", c->m->endpoints[gw].id, t ? t->id : "the subnet's route table",
-			    c->m->endpoints[gw].id, t ? t->id : "<rtb>");
+			bool routed = false;
+			for (uint32_t i = 0; t && i < t->nroutes; i++)
+				routed = routed || (t->routes[i].target_idx == gw && t->routes[i].target == VPCE_TGT_GATEWAY_ENDPOINT);
+			if (routed && r) {
+				/* The endpoint is on this table already: a more specific
+				 * (or equal static) route wins ("Route priority"). */
+				FIX(c, "remove or narrow the route %s -> %s in %s: it takes %s traffic away from %s's prefix-list "
+				       "route (the longest prefix wins; a static route beats a prefix-list route of equal length)",
+				    r->dst.family ? cidr_str(c, &r->dst) : r->prefix_list_id, r->target_id, t->id, c->short_name,
+				    c->m->endpoints[gw].id);
+			} else if (!routed) {
+				FIX(c, "associate %s with %s: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s "
+				       "--add-route-table-ids %s", c->m->endpoints[gw].id, t ? t->id : "the subnet's route table",
+				    c->m->endpoints[gw].id, t ? t->id : "<rtb>");
+			}
 		} else {
 			FIX(c, "create a gateway endpoint for %s on %s: aws ec2 create-vpc-endpoint --vpc-id %s "
 			       "--vpc-endpoint-type Gateway --service-name %s --route-table-ids %s",
 			    c->service, t ? t->id : "the subnet's route table", c->vpc->id, c->service,
 			    t ? t->id : "<rtb>");
 		}
-	} else if (c->same_region) {
+	} else if (c->same_region && !vpc_has_interface_endpoint(c)) {
 		FIX(c, "create an interface endpoint for %s with private DNS in %s's AZ: aws ec2 create-vpc-endpoint "
 		       "--vpc-id %s --vpc-endpoint-type Interface --service-name %s --subnet-ids %s "
 		       "--private-dns-enabled", c->service, c->subnet->id, c->vpc->id, c->service, c->subnet->id);
@@ -1222,7 +1254,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 	if (!r) {
 		block(c, VPCE_STEP_ROUTE, t->id,
 		      fmt(c, "%s has no route to %s", t->id, cidr_str(c, &pfx[0])));
-		suggest_endpoint(c, t);
+		suggest_endpoint(c, t, NULL);
 		return;
 	}
 	if (r->blackhole) {
@@ -1231,7 +1263,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 			  r->dst.family ? cidr_str(c, &r->dst) : r->prefix_list_id, r->target_id));
 		FIX(c, "replace the blackhole route %s in %s", r->dst.family ? cidr_str(c, &r->dst) : r->prefix_list_id,
 		    t->id);
-		suggest_endpoint(c, t);
+		suggest_endpoint(c, t, NULL);
 		return;
 	}
 	pk = target_path(r, d);
@@ -1297,7 +1329,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 		if (is_gateway_service(c->short_name) && !c->same_region)
 			NOTE(c, "%s is in another region (%s): gateway endpoints only reach their own region's service, so "
 				"this traffic leaves through %s", c->service, c->region, r->target_id);
-		suggest_endpoint(c, t);
+		suggest_endpoint(c, t, r);
 	}
 	if (pk == VPCE_PATH_TRANSIT_GATEWAY || pk == VPCE_PATH_PEERING || pk == VPCE_PATH_VPN_GATEWAY ||
 	    pk == VPCE_PATH_NETWORK_INTERFACE)
@@ -1617,15 +1649,26 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	return check_impl(e, src, service, e->opts.request, 0, out, err);
 }
 
+static bool same_source(const struct vpce_source *a, const struct vpce_source *b)
+{
+	return a->kind == b->kind && a->idx == b->idx && a->sg_set == b->sg_set;
+}
+
 /* Service-owned buckets ("Minimum Amazon S3 bucket permissions for Amazon
  * ECR"; "SSM Agent communications with AWS managed S3 buckets"): the
  * service needs s3:GetObject on its buckets through the source's S3 path,
- * so that path and its endpoint policy are checked too. A required bucket
- * that cannot be reached blocks the service. */
+ * so that path is decided once and each bucket is evaluated against the
+ * policy of the endpoint it goes through. A required bucket that cannot be
+ * reached blocks the service. */
 static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce_verdict *out)
 {
 	struct vpce_engine *e = c->e;
 	char bucket[256], arn[300], s3name[128];
+	struct vpce_verdict s3v;
+	struct vpce_check_request q;
+	static _Thread_local struct vpce_policy_request r; /* ~10 KiB: built once per call */
+	bool have_s3 = false, have_req = false;
+	uint32_t s3ep = VPCE_NONE;
 
 	if (!e->owned)
 		return 0;
@@ -1633,47 +1676,82 @@ static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce
 	for (size_t i = 0; i < e->owned->nrules; i++) {
 		const struct vpce_owned_rule *rule = &e->owned->rules[i];
 		size_t denied = 0;
-		const char *first = NULL;
-		struct vpce_verdict first_v;
-
-		memset(&first_v, 0, sizeof(first_v));
+		const char *first = NULL, *why = NULL;
+		int8_t blocked_at = -1;
+		const char *blocked_res = NULL;
 
 		if (strcmp(rule->service, c->short_name) != 0)
 			continue;
+		if (!have_s3) {
+			/* The S3 path itself, with no request: route, SG, NACL, state
+			 * (the matrix usually asked it just before). */
+			enum vpce_kind k;
+			if (e->s3_svc != UINT32_MAX && same_source(&e->s3_src, src) &&
+			    strcmp(e->svc[e->s3_svc].full, s3name) == 0 &&
+			    (e->svc[e->s3_svc].vpc_region == c->vpc->region)) {
+				s3v = e->s3_verdict;
+			} else {
+				int rc = check_impl(e, src, s3name, NULL, 1, &s3v, c->err);
+				if (rc)
+					return rc;
+			}
+			have_s3 = true;
+			if (s3v.via && vpce_model_find(c->m, s3v.via, &k, &s3ep) && k != VPCE_K_ENDPOINT)
+				s3ep = VPCE_NONE;
+		}
 		for (size_t b = 0; b < rule->nbuckets; b++) {
-			struct vpce_check_request q;
-			struct vpce_verdict sub;
-			int rc;
-
-			memset(&q, 0, sizeof(q));
-			if (c->req)
-				q = *c->req;
-			/* Without a principal from the user, a policy blocks the
-			 * bucket only when it denies every principal. */
-			q.unknown_principal = !c->req || !c->req->principal;
 			vpce_owned_expand(rule->buckets[b], c->region, bucket, sizeof(bucket));
-			snprintf(arn, sizeof(arn), "arn:aws:s3:::%s/*", bucket);
-			q.action = rule->action;
-			q.resource = arn;
-			rc = check_impl(e, src, s3name, &q, 1, &sub, c->err);
-			if (rc)
-				return rc;
-			if (sub.path == VPCE_PATH_BLOCKED) {
+			if (s3v.path == VPCE_PATH_BLOCKED) {
 				if (!denied++) {
 					first = fmt(c, "%s", bucket);
-					first_v = sub;
+					blocked_at = s3v.blocked_at;
+					blocked_res = s3v.nhops ? s3v.hops[s3v.nhops - 1].resource : NULL;
+					why = s3v.nhops ? s3v.hops[s3v.nhops - 1].detail : NULL;
 				}
-			} else if (!sub.is_private && out->is_private && b == 0) {
-				NOTE(c, "%s (s3://%s) goes through %s %s, not privately", rule->why ? rule->why : "the service uses S3",
-				     bucket, vpce_path_name((enum vpce_path_kind)sub.path), sub.via ? sub.via : "");
-				for (uint32_t k = 0; k < sub.nfixes; k++)
-					FIX(c, "%s", sub.fixes[k]);
+				continue;
+			}
+			if (s3ep != VPCE_NONE && e->ep_pol[s3ep]) {
+				struct vpce_policy_decision d;
+				const struct vpce_endpoint *ep = &c->m->endpoints[s3ep];
+
+				snprintf(arn, sizeof(arn), "arn:aws:s3:::%s/*", bucket);
+				if (!have_req) {
+					memset(&q, 0, sizeof(q));
+					if (c->req)
+						q = *c->req;
+					q.action = rule->action;
+					q.resource = arn;
+					/* Without a principal from the user, a policy blocks the
+					 * bucket only when it denies every principal. */
+					q.unknown_principal = !c->req || !c->req->principal;
+					if (vpce_request_build(&r, &q, c->m, ep, c->vpc, c->region, NULL) != 0)
+						continue;
+					have_req = true;
+				}
+				vpce_policy_request_set_action(&r, rule->action);
+				vpce_policy_request_set_resource(&r, arn);
+				if ((q.unknown_principal ? vpce_policy_could_allow(e->ep_pol[s3ep], &r, &d)
+							 : vpce_policy_eval(e->ep_pol[s3ep], &r, &d)) != 0 ||
+				    d.result == VPCE_POLICY_ALLOW)
+					continue;
+				if (!denied++) {
+					first = fmt(c, "%s", bucket);
+					blocked_at = VPCE_STEP_ENDPOINT_POLICY;
+					blocked_res = ep->id;
+					why = fmt(c, "%s's policy %s s3:GetObject on %s (%s)", ep->id,
+						  d.result == VPCE_POLICY_EXPLICIT_DENY ? "explicitly denies" : "does not allow", arn,
+						  d.result == VPCE_POLICY_EXPLICIT_DENY ? statement_name(c, &d) : "implicit deny");
+					FIX(c, "allow s3:GetObject on arn:aws:s3:::%s/* in %s's policy", bucket, ep->id);
+				}
 			}
 		}
-		if (!denied)
+		if (!denied) {
+			if (!s3v.is_private && out->is_private)
+				NOTE(c, "%s: that traffic takes %s%s%s, not an endpoint", rule->why ? rule->why : "the service uses S3",
+				     vpce_path_name((enum vpce_path_kind)s3v.path), s3v.via ? " via " : "", s3v.via ? s3v.via : "");
 			continue;
+		}
 		if (rule->required && out->path != VPCE_PATH_BLOCKED) {
-			const struct vpce_hop *fh = first_v.nhops ? &first_v.hops[first_v.nhops - 1] : NULL;
 			struct vpce_hop *h = vpce_arena_alloc(&e->arena, (out->nhops + 1) * sizeof(*h));
 			if (!h) {
 				c->oom = true;
@@ -1681,24 +1759,25 @@ static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce
 			}
 			if (out->nhops)
 				memcpy(h, out->hops, out->nhops * sizeof(*h));
-			h[out->nhops].step = (uint8_t)(first_v.blocked_at >= 0 ? first_v.blocked_at : VPCE_STEP_ENDPOINT_POLICY);
+			h[out->nhops].step = (uint8_t)(blocked_at >= 0 ? blocked_at : VPCE_STEP_ENDPOINT_POLICY);
 			h[out->nhops].result = VPCE_HOP_FAIL;
-			h[out->nhops].resource = fh ? fh->resource : NULL;
-			h[out->nhops].detail = fmt(c, "%s needs %s on s3://%s through the S3 path: %s", c->short_name, rule->action,
-						   first, fh && fh->detail ? fh->detail : "blocked");
+			h[out->nhops].resource = blocked_res;
+			h[out->nhops].detail = fmt(c, "%s needs %s on s3://%s through the S3 path: %s", c->short_name,
+						   rule->action, first, why ? why : "blocked");
 			out->hops = h;
 			out->nhops++;
 			out->path = VPCE_PATH_BLOCKED;
-			out->blocked_at = first_v.blocked_at;
+			out->blocked_at = (int8_t)(blocked_at >= 0 ? blocked_at : VPCE_STEP_ENDPOINT_POLICY);
 			out->via = NULL;
 			out->is_private = false;
 		}
 		NOTE(c, "%s: %zu %s bucket%s unreachable through the S3 path (first: s3://%s, blocked at %s); see %s",
 		     rule->why ? rule->why : rule->service, denied, rule->required ? "required" : "optional",
-		     denied == 1 ? "" : "s", first,
-		     first_v.blocked_at >= 0 ? vpce_step_name((enum vpce_step)first_v.blocked_at) : "?", rule->doc ? rule->doc : "");
-		for (uint32_t k = 0; k < first_v.nfixes; k++)
-			FIX(c, "%s", first_v.fixes[k]);
+		     denied == 1 ? "" : "s", first, blocked_at >= 0 ? vpce_step_name((enum vpce_step)blocked_at) : "?",
+		     rule->doc ? rule->doc : "");
+		if (s3v.path == VPCE_PATH_BLOCKED)
+			for (uint32_t k = 0; k < s3v.nfixes; k++)
+				FIX(c, "%s", s3v.fixes[k]);
 	}
 	return 0;
 }
@@ -1790,5 +1869,10 @@ static int check_impl(struct vpce_engine *e, const struct vpce_source *src, cons
 	out->nfixes = c.nfixes;
 	if (c.oom)
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+	if (!c.req && strcmp(c.short_name, "s3") == 0) {
+		e->s3_src = *src;
+		e->s3_verdict = *out;
+		e->s3_svc = c.svc_idx;
+	}
 	return 0;
 }
