@@ -29,6 +29,7 @@ struct vpce_engine {
 	size_t nsvc, asvc;
 	struct vpce_source s3_src;         /* the last S3 verdict with no request, by source */
 	struct vpce_verdict s3_verdict;
+	uint32_t s3_ep;                    /* the endpoint that verdict goes through, or VPCE_NONE */
 	uint32_t s3_svc;                   /* its service index; UINT32_MAX: none */
 	struct ways_entry *wc;             /* route ways per (route table, public service) */
 	size_t wc_cap, wc_count;
@@ -47,10 +48,19 @@ struct ways_entry {
 };
 
 /* A service name resolved for one VPC region. */
+struct owned_exp {
+	const struct vpce_owned_rule *rule;
+	const char **buckets;              /* expanded for the service's region */
+	const char **arns;                 /* "arn:aws:s3:::BUCKET" plus "/*" */
+};
+
 struct svc_entry {
 	const char *input, *vpc_region;
 	const char *full, *region, *short_name;
 	uint32_t pl;                       /* AWS-managed prefix list of the service, or VPCE_NONE */
+	const char *s3_full;               /* com.amazonaws.REGION.s3 */
+	struct owned_exp *owned;           /* service-owned bucket rules for this service */
+	uint32_t nowned;
 };
 
 const char *vpce_path_name(enum vpce_path_kind k)
@@ -1633,6 +1643,39 @@ static const struct svc_entry *resolve_service(struct ctx *c, const char *servic
 	 * named com.amazonaws.REGION.SERVICE. */
 	snprintf(plname, sizeof(plname), "com.amazonaws.%s.%s", se.region, se.short_name);
 	se.pl = vpce_model_prefix_list_by_name(c->m, plname);
+	se.s3_full = vpce_arena_printf(&e->fixed, "com.amazonaws.%s.s3", se.region);
+	se.owned = NULL;
+	se.nowned = 0;
+	for (size_t i = 0; e->owned && i < e->owned->nrules; i++)
+		se.nowned += strcmp(e->owned->rules[i].service, se.short_name) == 0;
+	if (se.nowned) {
+		uint32_t k = 0;
+		se.owned = vpce_arena_alloc(&e->fixed, se.nowned * sizeof(*se.owned));
+		for (size_t i = 0; se.owned && i < e->owned->nrules; i++) {
+			const struct vpce_owned_rule *rule = &e->owned->rules[i];
+			struct owned_exp *x;
+			if (strcmp(rule->service, se.short_name) != 0)
+				continue;
+			x = &se.owned[k++];
+			x->rule = rule;
+			x->buckets = vpce_arena_alloc(&e->fixed, (rule->nbuckets + 1) * sizeof(*x->buckets));
+			x->arns = vpce_arena_alloc(&e->fixed, (rule->nbuckets + 1) * sizeof(*x->arns));
+			for (size_t b = 0; x->buckets && x->arns && b < rule->nbuckets; b++) {
+				char bucket[256];
+				vpce_owned_expand(rule->buckets[b], se.region, bucket, sizeof(bucket));
+				x->buckets[b] = vpce_arena_strdup(&e->fixed, bucket);
+				x->arns[b] = vpce_arena_printf(&e->fixed, "arn:aws:s3:::%s/*", bucket);
+			}
+			if (!x->buckets || !x->arns)
+				se.owned = NULL;
+		}
+		if (!se.owned)
+			se.nowned = 0;
+	}
+	if (!se.s3_full) {
+		c->oom = true;
+		return NULL;
+	}
 	if (VPCE_ARRAY_PUSH(e->svc, e->nsvc, e->asvc, se) != 0) {
 		c->oom = true;
 		return NULL;
@@ -1663,47 +1706,45 @@ static bool same_source(const struct vpce_source *a, const struct vpce_source *b
 static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce_verdict *out)
 {
 	struct vpce_engine *e = c->e;
-	char bucket[256], arn[300], s3name[128];
+	const struct svc_entry *se = &e->svc[c->svc_idx];
+	const char *s3name = se->s3_full;
 	struct vpce_verdict s3v;
 	struct vpce_check_request q;
 	static _Thread_local struct vpce_policy_request r; /* ~10 KiB: built once per call */
 	bool have_s3 = false, have_req = false;
 	uint32_t s3ep = VPCE_NONE;
 
-	if (!e->owned)
-		return 0;
-	snprintf(s3name, sizeof(s3name), "com.amazonaws.%s.s3", c->region);
-	for (size_t i = 0; i < e->owned->nrules; i++) {
-		const struct vpce_owned_rule *rule = &e->owned->rules[i];
+	for (uint32_t i = 0; i < se->nowned; i++) {
+		const struct owned_exp *ox = &se->owned[i];
+		const struct vpce_owned_rule *rule = ox->rule;
 		size_t denied = 0;
 		const char *first = NULL, *why = NULL;
 		int8_t blocked_at = -1;
 		const char *blocked_res = NULL;
 
-		if (strcmp(rule->service, c->short_name) != 0)
-			continue;
 		if (!have_s3) {
 			/* The S3 path itself, with no request: route, SG, NACL, state
 			 * (the matrix usually asked it just before). */
 			enum vpce_kind k;
 			if (e->s3_svc != UINT32_MAX && same_source(&e->s3_src, src) &&
-			    strcmp(e->svc[e->s3_svc].full, s3name) == 0 &&
-			    (e->svc[e->s3_svc].vpc_region == c->vpc->region)) {
+			    strcmp(e->svc[e->s3_svc].full, s3name) == 0) {
 				s3v = e->s3_verdict;
+				s3ep = e->s3_ep;
 			} else {
+				/* check_impl caches the S3 verdict and its endpoint. */
 				int rc = check_impl(e, src, s3name, NULL, 1, &s3v, c->err);
 				if (rc)
 					return rc;
+				s3ep = e->s3_ep;
 			}
+			(void)k;
 			have_s3 = true;
-			if (s3v.via && vpce_model_find(c->m, s3v.via, &k, &s3ep) && k != VPCE_K_ENDPOINT)
-				s3ep = VPCE_NONE;
 		}
 		for (size_t b = 0; b < rule->nbuckets; b++) {
-			vpce_owned_expand(rule->buckets[b], c->region, bucket, sizeof(bucket));
+			const char *bucket = ox->buckets[b], *arn = ox->arns[b];
 			if (s3v.path == VPCE_PATH_BLOCKED) {
 				if (!denied++) {
-					first = fmt(c, "%s", bucket);
+					first = bucket;
 					blocked_at = s3v.blocked_at;
 					blocked_res = s3v.nhops ? s3v.hops[s3v.nhops - 1].resource : NULL;
 					why = s3v.nhops ? s3v.hops[s3v.nhops - 1].detail : NULL;
@@ -1714,7 +1755,6 @@ static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce
 				struct vpce_policy_decision d;
 				const struct vpce_endpoint *ep = &c->m->endpoints[s3ep];
 
-				snprintf(arn, sizeof(arn), "arn:aws:s3:::%s/*", bucket);
 				if (!have_req) {
 					memset(&q, 0, sizeof(q));
 					if (c->req)
@@ -1735,7 +1775,7 @@ static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce
 				    d.result == VPCE_POLICY_ALLOW)
 					continue;
 				if (!denied++) {
-					first = fmt(c, "%s", bucket);
+					first = bucket;
 					blocked_at = VPCE_STEP_ENDPOINT_POLICY;
 					blocked_res = ep->id;
 					why = fmt(c, "%s's policy %s s3:GetObject on %s (%s)", ep->id,
@@ -1873,6 +1913,12 @@ static int check_impl(struct vpce_engine *e, const struct vpce_source *src, cons
 		e->s3_src = *src;
 		e->s3_verdict = *out;
 		e->s3_svc = c.svc_idx;
+		e->s3_ep = VPCE_NONE;
+		if (out->is_private && out->via) {
+			enum vpce_kind k;
+			if (!vpce_model_find(m, out->via, &k, &e->s3_ep) || k != VPCE_K_ENDPOINT)
+				e->s3_ep = VPCE_NONE;
+		}
 	}
 	return 0;
 }
