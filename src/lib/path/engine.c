@@ -51,7 +51,7 @@ struct ways_entry {
 struct owned_exp {
 	const struct vpce_owned_rule *rule;
 	const char **buckets;              /* expanded for the service's region */
-	const char **arns;                 /* "arn:aws:s3:::BUCKET" plus "/*" */
+	const char **arns;                 /* the object ARNs of those buckets */
 };
 
 struct svc_entry {
