@@ -435,27 +435,19 @@ static int load_perms(struct ld *l, const struct vpce_json *perms, struct vpce_s
 		base.to_port = (int32_t)to;
 		base.peer_idx = VPCE_NONE;
 
-		(void)ld_array(l, p, "IpRanges", &a);
-		vpce_json_foreach(r, a) {
-			struct vpce_sg_rule rule = base;
-			bool present = false;
-			if ((rc = ld_cidr(l, r, "CidrIp", &rule.cidr, &present)) != 0)
-				return rc;
-			if (!present)
-				continue;
-			rule.peer_kind = VPCE_PEER_CIDR;
-			rules[k++] = rule;
-		}
-		(void)ld_array(l, p, "Ipv6Ranges", &a);
-		vpce_json_foreach(r, a) {
-			struct vpce_sg_rule rule = base;
-			bool present = false;
-			if ((rc = ld_cidr(l, r, "CidrIpv6", &rule.cidr, &present)) != 0)
-				return rc;
-			if (!present)
-				continue;
-			rule.peer_kind = VPCE_PEER_CIDR;
-			rules[k++] = rule;
+		/* IpRanges[].CidrIp and Ipv6Ranges[].CidrIpv6: one rule per block. */
+		for (int fam = 0; fam < 2; fam++) {
+			(void)ld_array(l, p, fam ? "Ipv6Ranges" : "IpRanges", &a);
+			vpce_json_foreach(r, a) {
+				struct vpce_sg_rule rule = base;
+				bool present = false;
+				if ((rc = ld_cidr(l, r, fam ? "CidrIpv6" : "CidrIp", &rule.cidr, &present)) != 0)
+					return rc;
+				if (!present)
+					continue;
+				rule.peer_kind = VPCE_PEER_CIDR;
+				rules[k++] = rule;
+			}
 		}
 		(void)ld_array(l, p, "PrefixListIds", &a);
 		vpce_json_foreach(r, a) {
