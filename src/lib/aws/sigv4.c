@@ -13,6 +13,7 @@
  * and OpenSSL's HMAC is the audited implementation. The cost is one more
  * -dev package (libssl-dev, listed in the Makefile's BUILD_PKGS).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <openssl/evp.h>
