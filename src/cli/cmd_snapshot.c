@@ -23,7 +23,8 @@ void cmd_snapshot_help(FILE *out)
 {
 	fprintf(out,
 		"usage: vpce snapshot OUTDIR [--regions R,...|all] [--region R] [--profile P]\n"
-		"                     [--endpoint-url URL] [--max-attempts N] [--timeout SECONDS]\n\n"
+		"                     [--endpoint-url URL] [--max-attempts N] [--timeout SECONDS]\n"
+		"                     [--page-size N]\n\n"
 		"Capture the VPC resources `vpce check` reads from the EC2 API, written exactly\n"
 		"as `aws ec2 describe-... --output json` prints them, one file per call:\n"
 		"  OUTDIR/<account>/<region>/Vpcs.json, Subnets.json, RouteTables.json,\n"
@@ -38,7 +39,9 @@ void cmd_snapshot_help(FILE *out)
 		"  --profile P          named profile from ~/.aws/config / ~/.aws/credentials\n"
 		"  --endpoint-url URL   send every API call (EC2 and STS) to URL\n"
 		"  --max-attempts N     attempts per call including retries (default 5)\n"
-		"  --timeout SECONDS    per HTTP request (default 30)\n\n"
+		"  --timeout SECONDS    per HTTP request (default 30)\n"
+		"  --page-size N        MaxResults per page of paginated calls (default: the\n"
+		"                       service's own page size)\n\n"
 		"Credentials, region and endpoints are resolved like the AWS CLI (docs/AWS.md).\n"
 		"Exit: 0 every region captured, 1 some regions failed (see manifest.json),\n"
 		"2 usage error or nothing captured.\n");
@@ -57,6 +60,7 @@ struct region_job {
 struct snap {
 	const struct vpce_aws_session *session;
 	const char *account_dir;
+	int page_size;
 	struct region_job *jobs;
 	size_t njobs;
 	size_t next;
@@ -155,7 +159,7 @@ static int capture(struct snap *s, struct region_job *job, struct vpce_aws_clien
 
 	if (doc_out)
 		*doc_out = NULL;
-	rc = vpce_ec2_call_json(ec2, op, params, np, 0, &out, err);
+	rc = vpce_ec2_call_json(ec2, op, params, np, s->page_size, &out, err);
 	if (rc == 0)
 		rc = write_file(dir, file, &out, err);
 	if (rc == 0)
@@ -407,6 +411,7 @@ int cmd_snapshot(int argc, char **argv)
 	struct tm tm;
 	int ret = VPCE_EXIT_USAGE;
 	long v;
+	int page_size = 0;
 
 	memset(&opts, 0, sizeof(opts));
 	vpce_error_clear(&err);
@@ -429,6 +434,11 @@ int cmd_snapshot(int argc, char **argv)
 			if (cli_parse_int(val, 1, 100, &v) != 0)
 				return cli_usage("snapshot", "--max-attempts wants 1..100");
 			opts.max_attempts = (int)v;
+			i++;
+		} else if (strcmp(a, "--page-size") == 0 && val) {
+			if (cli_parse_int(val, 5, 1000, &v) != 0)
+				return cli_usage("snapshot", "--page-size wants 5..1000");
+			page_size = (int)v;
 			i++;
 		} else if (strcmp(a, "--timeout") == 0 && val) {
 			if (cli_parse_int(val, 1, 3600, &v) != 0)
@@ -470,9 +480,10 @@ int cmd_snapshot(int argc, char **argv)
 		}
 		if (vpce_aws_client_new(session, "sts", home, &sts, &err) != 0 ||
 		    vpce_aws_account_id(sts, account, sizeof(account), &err) != 0) {
+			char msg[2048];
 			fprintf(stderr, "vpce snapshot: cannot identify the account (STS "
-					"GetCallerIdentity): ");
-			cli_fail(&err);
+					"GetCallerIdentity): %s\n",
+				vpce_error_format(&err, msg, sizeof(msg)));
 			goto out;
 		}
 		if (!regions) {
@@ -512,6 +523,7 @@ int cmd_snapshot(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.session = session;
 	s.account_dir = account_dir;
+	s.page_size = page_size;
 	s.jobs = jobs;
 	s.njobs = njobs;
 	pthread_mutex_init(&s.lock, NULL);
