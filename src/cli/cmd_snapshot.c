@@ -112,14 +112,15 @@ static int write_file(const char *dir, const char *name, const struct vpce_buf *
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	f = fopen(tmp, "wb");
 	if (!f)
-		return vpce_error_set(err, VPCE_EIO, "%s: %s", tmp, strerror(errno));
+		return vpce_error_set(err, VPCE_EIO, "%s: cannot create (errno %d)", tmp, errno);
 	if (fwrite(data->ptr ? data->ptr : "", 1, data->len, f) != data->len || fclose(f) != 0) {
 		unlink(tmp);
 		return vpce_error_set(err, VPCE_EIO, "%s: write failed", tmp);
 	}
 	if (rename(tmp, path) != 0) {
+		int e = errno;
 		unlink(tmp);
-		return vpce_error_set(err, VPCE_EIO, "%s: %s", path, strerror(errno));
+		return vpce_error_set(err, VPCE_EIO, "%s: cannot rename (errno %d)", path, e);
 	}
 	return 0;
 }

@@ -246,6 +246,8 @@ static int send_signed(CURL *h, const char *url, const char *hostport, const cha
 	if ((rc = vpce_sigv4_sign(&sr, cred, &authz, NULL, NULL, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < nh; i++) {
+		if (line.ptr)
+			memset(line.ptr, 0, line.len); /* may have held the session token */
 		vpce_buf_clear(&line);
 		vpce_buf_printf(&line, "%s: %s", hv[i].name, hv[i].value);
 		if (line.failed || !(tmp = curl_slist_append(hdrs, line.ptr)))

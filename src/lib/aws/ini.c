@@ -24,6 +24,8 @@ struct vpce_ini {
 	struct vpce_arena arena;
 	struct ini_entry *entries;
 	size_t n, alloc;
+	const char **sections;   /* every section header seen, even empty ones */
+	size_t nsec, secalloc;
 };
 
 static const char *trim(const char *s, const char *e, size_t *len)
@@ -114,7 +116,8 @@ int vpce_ini_parse(const char *text, size_t len, const char *name, struct vpce_i
 				goto out;
 			}
 			section = vpce_arena_strndup(&ini->arena, sname, sn);
-			if (!section)
+			if (!section || VPCE_ARRAY_PUSH(ini->sections, ini->nsec, ini->secalloc,
+							 section) != 0)
 				goto nomem;
 			parent = NULL;
 			goto next;
@@ -193,6 +196,7 @@ void vpce_ini_free(struct vpce_ini *ini)
 	if (!ini)
 		return;
 	free(ini->entries);
+	free(ini->sections);
 	vpce_arena_release(&ini->arena);
 	free(ini);
 }
@@ -212,8 +216,8 @@ bool vpce_ini_has_section(const struct vpce_ini *ini, const char *section)
 {
 	if (!ini || !section)
 		return false;
-	for (size_t i = 0; i < ini->n; i++)
-		if (strcmp(ini->entries[i].section, section) == 0)
+	for (size_t i = 0; i < ini->nsec; i++)
+		if (strcmp(ini->sections[i], section) == 0)
 			return true;
 	return false;
 }

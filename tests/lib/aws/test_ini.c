@@ -47,7 +47,11 @@ static void test_ini_sections_keys_and_comments(void **state)
 			    "arn:aws:iam::1:role/x # not a comment");
 	assert_null(vpce_ini_get(ini, "dev", "region"));
 	assert_true(vpce_ini_has_section(ini, "profile dev"));
-	assert_int_equal(vpce_ini_count(ini), 4);
+	vpce_ini_free(ini);
+	ini = parse_ok("[empty]\n");
+	assert_true(vpce_ini_has_section(ini, "empty"));
+	assert_false(vpce_ini_has_section(ini, "other"));
+	assert_int_equal(vpce_ini_count(ini), 0);
 	vpce_ini_free(ini);
 }
 
