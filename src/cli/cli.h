@@ -22,6 +22,8 @@ struct vpce_cmd {
 /* One line per command; defined in the cmd_*.c files. */
 int cmd_check(int argc, char **argv);
 void cmd_check_help(FILE *out);
+int cmd_apply(int argc, char **argv);
+void cmd_apply_help(FILE *out);
 int cmd_snapshot(int argc, char **argv);
 void cmd_snapshot_help(FILE *out);
 

@@ -8,6 +8,7 @@ static void cmd_help_help(FILE *out);
 static const struct vpce_cmd commands[] = {
 	{ "check", "every workload's path to every AWS service, step by step, with the fix",
 	  cmd_check, cmd_check_help },
+	{ "apply", "create the VPC endpoints of a plan (idempotent)", cmd_apply, cmd_apply_help },
 	{ "snapshot", "capture the VPC resources check reads from the EC2 API (AWS CLI JSON)",
 	  cmd_snapshot, cmd_snapshot_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
