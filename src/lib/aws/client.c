@@ -315,8 +315,12 @@ int vpce_aws_query(struct vpce_aws_client *c, const char *action, const char *ve
 				 &s->cred, &body, s->connect_timeout_ms, s->timeout_ms, &resp, &e);
 		code[0] = msg[0] = reqid[0] = 0;
 		if (rc == VPCE_ENET) {
+			char tmp[VPCE_ERROR_MSG_MAX];
 			retry = retryable_curl(resp.curl_code);
 			snprintf(code, sizeof(code), "%s", "ConnectionError");
+			snprintf(tmp, sizeof(tmp), "%s", e.message);
+			vpce_error_set(&e, VPCE_ENET, "%s (%s %s): %s", action, c->service, c->region,
+				       tmp);
 		} else if (rc != 0) {
 			*err = e;
 			goto out;
