@@ -613,14 +613,13 @@ static void public_prefixes(struct ctx *c, struct dest *d)
  * Resolver endpoint", resolvers inside the VPC still get S3's public
  * addresses (so a gateway endpoint carries that traffic). Returns false when
  * blocked. */
-static bool step_dns(struct ctx *c, const struct group *g, struct dest *d)
+static bool step_dns(struct ctx *c, struct dest *d)
 {
 	struct vpce_engine *e = c->e;
 	const struct vpce_model *m = c->m;
 	uint32_t vpc_idx = c->subnet->vpc;
 	uint32_t chosen = VPCE_NONE;
 
-	(void)g;
 	if (!c->vpc->dns_support) {
 		block(c, VPCE_STEP_DNS, c->vpc->id,
 		      fmt(c, "enableDnsSupport is false on %s: the Amazon-provided DNS server does not answer, so %s "
@@ -833,7 +832,7 @@ static int path_rank(enum vpce_path_kind p)
 
 /* Step 3: security group egress of the source workloads. */
 static bool step_sg(struct ctx *c, const struct group *g, const struct dest *d, const struct vpce_cidr *pfx,
-		    const uint32_t *pidx, size_t n)
+		    size_t n)
 {
 	const struct vpce_model *m = c->m;
 
@@ -854,7 +853,6 @@ static bool step_sg(struct ctx *c, const struct group *g, const struct dest *d, 
 			/* An endpoint's security groups are those of its ENIs. */
 			t.sgs = ep->sgs;
 			t.nsgs = ep->nsgs;
-			(void)pidx;
 		}
 		r = vpce_sg_allows(m, g->sgs, g->nsgs, true, c->proto, c->port, &t);
 		if (r < 0) {
@@ -1300,7 +1298,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 	c->v->via = pk == VPCE_PATH_INTERFACE_ENDPOINT ? m->endpoints[d->ep].id : r->target_id;
 	c->v->is_private = pk == VPCE_PATH_GATEWAY_ENDPOINT || pk == VPCE_PATH_INTERFACE_ENDPOINT;
 
-	if (!step_sg(c, g, d, pfx, pidx, w->count))
+	if (!step_sg(c, g, d, pfx, w->count))
 		return;
 	if (!step_nacl(c, g, d, pfx, pidx, w->count))
 		return;
@@ -1508,7 +1506,7 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 
 	if (!fork_verdict(c, res, &prefix))
 		return;
-	if (!step_dns(c, g, &d))
+	if (!step_dns(c, &d))
 		goto single;
 	if (c->subnet->rtb == VPCE_NONE) {
 		block(c, VPCE_STEP_ROUTE, c->subnet->id,
@@ -1725,7 +1723,6 @@ static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce
 		if (!have_s3) {
 			/* The S3 path itself, with no request: route, SG, NACL, state
 			 * (the matrix usually asked it just before). */
-			enum vpce_kind k;
 			if (e->s3_svc != UINT32_MAX && same_source(&e->s3_src, src) &&
 			    strcmp(e->svc[e->s3_svc].full, s3name) == 0) {
 				s3v = e->s3_verdict;
@@ -1737,7 +1734,6 @@ static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce
 					return rc;
 				s3ep = e->s3_ep;
 			}
-			(void)k;
 			have_s3 = true;
 		}
 		for (size_t b = 0; b < rule->nbuckets; b++) {
