@@ -22,14 +22,50 @@ static inline ALWAYS_INLINE bool is_sep(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Eight ASCII digits already reduced to 0..9 per byte (first digit in the
+ * lowest byte) to their value: pairs, then quads, then the whole. */
+static inline ALWAYS_INLINE uint64_t swar8(uint64_t x)
+{
+	x = x * 10 + (x >> 8);
+	return ((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+		((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >> 32;
+}
+
+/* Per byte of x: 0x80 when the byte is not an ASCII digit, else 0. */
+static inline ALWAYS_INLINE uint64_t nondigits(uint64_t x)
+{
+	uint64_t t = ((x & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+		     (((x & 0x0F0F0F0F0F0F0F0Full) + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull);
+
+	return (t | ((t & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full)) & 0x8080808080808080ull;
+}
+
 /* Decimal digits from p up to a separator or end (at most 20; the value
- * must fit 64 bits). Returns the position after them, or NULL. */
+ * must fit 64 bits). Returns the position after them, or NULL. The first
+ * up to 8 digits are converted 8 bytes at a time when 8 bytes are readable. */
 static inline ALWAYS_INLINE const char *scan_u64(const char *p, const char *end, uint64_t *out)
 {
 	const char *start = p;
 	uint64_t v = 0;
 	unsigned d;
 
+	if (end - p >= 8) {
+		uint64_t x, nd;
+		unsigned n;
+
+		memcpy(&x, p, 8);
+		nd = nondigits(x);
+		n = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+		if (n == 0)
+			return NULL;
+		x -= 0x3030303030303030ull; /* borrows only move into bytes past the digits */
+		if (n < 8)
+			x <<= 64 - 8 * n;
+		v = swar8(x);
+		p += n;
+		if (n < 8)
+			goto done;
+	}
 	while (p < end && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
 		if (p - start >= 19) {
 			/* the 20th digit is the only one that can overflow */
@@ -39,6 +75,7 @@ static inline ALWAYS_INLINE const char *scan_u64(const char *p, const char *end,
 		v = v * 10 + d;
 		p++;
 	}
+done:
 	if (p == start || (p < end && !is_sep(*p)))
 		return NULL;
 	*out = v;
@@ -144,8 +181,27 @@ static void clear_field(struct vpce_flow_record *r, unsigned fld)
 	}
 }
 
+/* The end of a string field: 8 bytes at a time while they fit (a byte is
+ * a separator when it equals ' ' or '\t'; the classic "has zero byte" test
+ * on x ^ 0x20.. and x ^ 0x09..), then bytewise. */
 static inline ALWAYS_INLINE const char *scan_str(const char *p, const char *end)
 {
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	while (end - p >= 8) {
+		uint64_t x, a, b, hit;
+
+		memcpy(&x, p, 8);
+		a = x ^ (ones * ' ');
+		b = x ^ (ones * '\t');
+		hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+		if (hit) {
+			/* little-endian: the lowest flagged byte is the first separator
+			 * (flags above a true zero byte may be false, never below it) */
+			return p + (__builtin_ctzll(hit) >> 3);
+		}
+		p += 8;
+	}
 	while (p < end && !is_sep(*p))
 		p++;
 	return p;

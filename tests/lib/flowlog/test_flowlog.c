@@ -575,6 +575,64 @@ static void test_address_and_number_edge_cases(void **state)
 	assert_int_equal(bad, 1);
 }
 
+/* Numbers of every length, with and without 8 readable bytes after them
+ * (the scanner converts 8 digits at a time when it can). */
+static void test_numbers_of_every_length(void **state)
+{
+	struct vpce_flowlog_format f;
+	struct vpce_flow_record r;
+	struct vpce_error err;
+	unsigned bad;
+	const char *why;
+	char digits[32], line[96];
+	(void)state;
+
+	assert_int_equal(vpce_flowlog_format_parse("bytes action", 12, &f, &err), 0);
+	for (int len = 1; len <= 21; len++) {
+		for (int tail = 0; tail < 3; tail++) {
+			uint64_t want = 0;
+			bool fits = true;
+			int n;
+
+			for (int i = 0; i < len; i++) {
+				unsigned d = (unsigned)(len * 7 + i * 3) % 10;
+				if (i == 0 && len == 20)
+					d = 1; /* 1xxxxxxxxxxxxxxxxxxx fits in 64 bits */
+				digits[i] = (char)('0' + d);
+				if (want > (UINT64_MAX - d) / 10)
+					fits = false;
+				want = want * 10 + d;
+			}
+			digits[len] = 0;
+			/* tail 0: "N ACCEPT" (8+ bytes follow), 1: "N OK"-like short
+			 * tail via a 2-field line ending right after, 2: tab separator */
+			n = snprintf(line, sizeof(line), tail == 0 ? "%s ACCEPT" : tail == 1 ? "%s REJECT" : "%s\tACCEPT",
+				     digits);
+			memset(&r, 0, sizeof(r));
+			if (fits) {
+				assert_int_equal(vpce_flowlog_parse_line(&f, line, (size_t)n, &r, &bad, &why), 0);
+				assert_int_equal(r.bytes, want);
+			} else {
+				assert_int_equal(vpce_flowlog_parse_line(&f, line, (size_t)n, &r, &bad, &why),
+						 VPCE_EPARSE);
+				assert_int_equal(bad, 0);
+			}
+		}
+	}
+	/* digits run straight into other characters: not a number */
+	assert_int_equal(vpce_flowlog_parse_line(&f, "12345678x ACCEPT", 16, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "1234567x ACCEPT", 15, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "123456789x ACCEPT", 17, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "+1234567 ACCEPT", 15, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "12\x80" "45678 ACCEPT", 15, &r, &bad, &why), VPCE_EPARSE);
+	/* the last field, shorter than 8 bytes to the end */
+	assert_int_equal(vpce_flowlog_format_parse("action bytes", 12, &f, &err), 0);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "ACCEPT 1234567", 14, &r, &bad, &why), 0);
+	assert_int_equal(r.bytes, 1234567);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "ACCEPT 12345678901", 18, &r, &bad, &why), 0);
+	assert_int_equal(r.bytes, 12345678901ull);
+}
+
 /* ---- files ------------------------------------------------------------------------- */
 
 static char tmpdir[64];
@@ -822,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_lines_are_counted_with_line_numbers),
 		cmocka_unit_test(test_only_first_issues_are_kept_but_all_counted),
 		cmocka_unit_test(test_address_and_number_edge_cases),
+		cmocka_unit_test(test_numbers_of_every_length),
 		cmocka_unit_test(test_gzip_equals_plain_and_concatenated_members_work),
 		cmocka_unit_test(test_truncated_gzip_keeps_records_and_reports),
 		cmocka_unit_test(test_small_chunks_and_overlong_line),
