@@ -16,6 +16,7 @@
 
 #include "vpce/flowlog.h"
 #include "util/util.h"
+#include "flowlog/internal.h"
 
 #define DEFAULT_BATCH 256
 #define DEFAULT_CHUNK ((size_t)4 << 20)
@@ -211,7 +212,29 @@ static size_t process(struct rd *rd, const char *buf, size_t len, bool final)
 
 	rd->st->bytes_text += len; /* adjusted below for the unconsumed tail */
 	while (p < end && !rd->stop) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl;
+
+		/* Fast path: default-format records parsed without a separate
+		 * search for the line end. Anything unusual takes the general
+		 * path below, which finds the line end and reports problems. */
+		if (rd->fmt.is_default && rd->seen_data && !rd->unsupported && !rd->skip_long) {
+			struct vpce_flow_record *r = &rd->batch[rd->nbatch];
+			const char *q = flowlog_parse_default_stream(p, end, r);
+
+			if (q && (q < end || final)) {
+				r->line = ++rd->lineno;
+				rd->st->lines++;
+				rd->st->records++;
+				rd->st->ok += r->log_status == VPCE_STATUS_OK;
+				rd->st->nodata += r->log_status == VPCE_STATUS_NODATA;
+				rd->st->skipdata += r->log_status == VPCE_STATUS_SKIPDATA;
+				if (++rd->nbatch == rd->batch_cap)
+					flush(rd);
+				p = q < end ? q + 1 : end;
+				continue;
+			}
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {
 			if (!final)
 				break;
