@@ -4,13 +4,13 @@
 
 #include "vpce/flowlog.h"
 
-/* Parse one v2-default-format line starting at p inside a larger buffer
+/* Parse one line in format f starting at p inside a larger buffer
  * ending at end, without knowing where the line ends. Returns the position
  * of the newline ending it (or end), or NULL when the line is not a clean
- * default-format record (the caller then finds the line end itself and
+ * record (the caller then finds the line end itself and
  * uses vpce_flowlog_parse_line, which reports the exact problem). *r is
  * written as by vpce_flowlog_parse_line. */
-const char *flowlog_parse_default_stream(const char *p, const char *end,
-					 struct vpce_flow_record *r);
+const char *flowlog_parse_stream(const struct vpce_flowlog_format *f, const char *p,
+				 const char *end, struct vpce_flow_record *r);
 
 #endif

@@ -404,15 +404,30 @@ static int parse_default(const char *p, const char *end, struct vpce_flow_record
 	return 0;
 }
 
-const char *flowlog_parse_default_stream(const char *p, const char *end,
-					 struct vpce_flow_record *r)
+const char *flowlog_parse_stream(const struct vpce_flowlog_format *f, const char *p,
+				 const char *end, struct vpce_flow_record *r)
 {
 	unsigned bad;
 	const char *why;
 
-	p = default_fields(p, end, r, &bad, &why);
-	if (!p)
-		return NULL;
+	if (f->is_default) {
+		p = default_fields(p, end, r, &bad, &why);
+		if (!p)
+			return NULL;
+	} else {
+		uint64_t present = 0;
+
+		for (unsigned i = 0; i < f->nfields; i++) {
+			while (p < end && is_sep(*p))
+				p++;
+			if (p == end || *p == '\n' ||
+			    one_field(r, &p, end, f->fields[i], &present) != NULL) {
+				r->present = present;
+				return NULL;
+			}
+		}
+		r->present = present;
+	}
 	while (p < end && is_sep(*p))
 		p++;
 	return p == end || *p == '\n' ? p : NULL;

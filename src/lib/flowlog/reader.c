@@ -214,12 +214,12 @@ static size_t process(struct rd *rd, const char *buf, size_t len, bool final)
 	while (p < end && !rd->stop) {
 		const char *nl;
 
-		/* Fast path: default-format records parsed without a separate
-		 * search for the line end. Anything unusual takes the general
-		 * path below, which finds the line end and reports problems. */
-		if (rd->fmt.is_default && rd->seen_data && !rd->unsupported && !rd->skip_long) {
+		/* Fast path: records parsed without a separate search for the
+		 * line end. Anything unusual takes the general path below, which
+		 * finds the line end and reports problems. */
+		if (rd->seen_data && !rd->unsupported && !rd->skip_long) {
 			struct vpce_flow_record *r = &rd->batch[rd->nbatch];
-			const char *q = flowlog_parse_default_stream(p, end, r);
+			const char *q = flowlog_parse_stream(&rd->fmt, p, end, r);
 
 			if (q && (q < end || final)) {
 				r->line = ++rd->lineno;

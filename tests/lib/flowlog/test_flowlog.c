@@ -52,6 +52,16 @@ static int collect(void *ctx, const struct vpce_flow_record *recs, size_t n)
 	return 0;
 }
 
+static int collect_sum(void *ctx, const struct vpce_flow_record *recs, size_t n)
+{
+	uint64_t *sum = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		*sum += recs[i].bytes + (recs[i].dstaddr.family == 4 ? vpce_cidr_v4(&recs[i].dstaddr)
+								       : recs[i].dstaddr.lo);
+	return 0;
+}
+
 static void reset(void)
 {
 	memset(&C, 0, sizeof(C));
@@ -844,6 +854,91 @@ static void test_callback_can_stop_reading(void **state)
 	assert_int_equal(seen, 2);
 }
 
+/* The reader (fast path over whole buffers, chunk boundaries anywhere)
+ * gives exactly what vpce_flowlog_parse_line gives line by line, for a
+ * random mix of valid, damaged, blank and CRLF lines in two formats. */
+static void test_reader_equals_line_parser_on_random_lines(void **state)
+{
+	static const char *v2_ok = "2 111122223333 eni-0a1b2c3d4e5f60718 10.0.1.5 52.216.8.9 49152 443 6 12 3400 1764201600 1764201660 ACCEPT OK";
+	static const char *v5_hdr = "version srcaddr dstaddr bytes action log-status pkt-dst-aws-service flow-direction traffic-path";
+	static const char *v5_ok = "5 10.0.1.5 2600:1f14::5 77 REJECT OK S3 egress 8";
+	char *text = malloc(1 << 20);
+	size_t pos = 0;
+	uint64_t x = 99;
+	struct vpce_flowlog_format fmt;
+	struct vpce_error err;
+	uint64_t want_records = 0, want_malformed = 0, want_bytes = 0;
+	(void)state;
+
+	for (int part = 0; part < 2; part++) {
+		const char *ok = part ? v5_ok : v2_ok;
+		if (part) {
+			pos += (size_t)snprintf(text + pos, 4096, "%s\n", v5_hdr);
+			assert_int_equal(vpce_flowlog_header_parse(v5_hdr, strlen(v5_hdr), &fmt), 1);
+		} else {
+			vpce_flowlog_format_default(&fmt);
+		}
+		for (int i = 0; i < 3000; i++) {
+			char line[512];
+			size_t n = strlen(ok);
+			struct vpce_flow_record r;
+			unsigned bad;
+			const char *why;
+
+			memcpy(line, ok, n + 1);
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			switch (x % 8) {
+			case 0: /* damage one byte */
+				line[(x >> 8) % n] = "x-: 9\t."[(x >> 20) % 7];
+				break;
+			case 1: /* cut */
+				n = (x >> 8) % n;
+				line[n] = 0;
+				break;
+			case 2: /* trailing spaces / CR */
+				n += (size_t)snprintf(line + n, 8, "%s", (x >> 8) & 1 ? "  " : "\r");
+				break;
+			default:
+				break;
+			}
+			memcpy(text + pos, line, n);
+			pos += n;
+			text[pos++] = '\n';
+			memset(&r, 0, sizeof(r));
+			{
+				size_t k = n;
+				while (k && (line[k - 1] == ' ' || line[k - 1] == '\r' || line[k - 1] == '\t'))
+					k--;
+				if (k == 0)
+					continue; /* blank */
+			}
+			if (vpce_flowlog_parse_line(&fmt, line, n, &r, &bad, &why) == 0) {
+				want_records++;
+				want_bytes += r.bytes + (r.dstaddr.family == 4 ? vpce_cidr_v4(&r.dstaddr) : r.dstaddr.lo);
+			} else {
+				want_malformed++;
+			}
+		}
+	}
+	for (size_t chunk = 300; chunk <= 1 << 20; chunk = chunk * 5 + 7) {
+		char path[512];
+		struct vpce_flowlog_opts o = { NULL, 7, chunk };
+		uint64_t got_bytes = 0;
+
+		snprintf(path, sizeof(path), "%s/random.log", tmpdir);
+		write_file(path, text, pos);
+		reset();
+		assert_int_equal(vpce_flowlog_read_path(path, &o, collect_sum, &got_bytes, &S, &err), 0);
+		assert_int_equal(S.records, want_records);
+		assert_int_equal(S.malformed, want_malformed);
+		assert_int_equal(got_bytes, want_bytes);
+		assert_int_equal(S.bytes_text, pos);
+	}
+	free(text);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -888,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_stdin_plain_and_gzip),
 		cmocka_unit_test(test_missing_path_is_io_error),
 		cmocka_unit_test(test_callback_can_stop_reading),
+		cmocka_unit_test(test_reader_equals_line_parser_on_random_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
