@@ -62,6 +62,17 @@ static int collect_sum(void *ctx, const struct vpce_flow_record *recs, size_t n)
 	return 0;
 }
 
+static int collect_bytes(void *ctx, const struct vpce_flow_record *recs, size_t n)
+{
+	uint64_t *sum = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		*sum += recs[i].bytes;
+	return 0;
+}
+
+static int stop_after_one(void *ctx, const struct vpce_flow_record *recs, size_t n);
+
 static void reset(void)
 {
 	memset(&C, 0, sizeof(C));
@@ -452,7 +463,7 @@ static void test_format_parse_accepts_dollar_braces_and_names(void **state)
 static void test_caller_format_applies_only_without_header(void **state)
 {
 	struct vpce_flowlog_format f;
-	struct vpce_flowlog_opts o = { &f, 0, 0 };
+	struct vpce_flowlog_opts o = { .format = &f };
 	struct vpce_error err;
 	const char *plain = "10.0.0.1 52.95.128.179 500\n";
 	const char *hdr = "srcaddr bytes dstaddr\n10.0.0.1 500 52.95.128.179\n";
@@ -554,8 +565,8 @@ static void test_only_first_issues_are_kept_but_all_counted(void **state)
 	reset();
 	assert_int_equal(vpce_flowlog_parse_buffer(text, pos, "g", NULL, collect, &C, &S, &err), 0);
 	assert_int_equal(S.malformed, 50);
-	assert_int_equal(S.n_issues, VPCE_FLOWLOG_ISSUES_KEPT);
-	assert_int_equal(S.issues[VPCE_FLOWLOG_ISSUES_KEPT - 1].line, VPCE_FLOWLOG_ISSUES_KEPT);
+	assert_int_equal(S.n_issues, VPCE_FLOWLOG_LINE_ISSUES_KEPT);
+	assert_int_equal(S.issues[VPCE_FLOWLOG_LINE_ISSUES_KEPT - 1].line, VPCE_FLOWLOG_LINE_ISSUES_KEPT);
 }
 
 static void test_address_and_number_edge_cases(void **state)
@@ -688,48 +699,120 @@ static void test_gzip_equals_plain_and_concatenated_members_work(void **state)
 	snprintf(src, sizeof(src), "%s/awsdocs-v3-tcp-flags.log", SAMPLES);
 	snprintf(gz, sizeof(gz), "%s/v3.log.gz", tmpdir);
 	slurp(src, &data, &len);
-	write_gz(gz, data, len, "wb");
 	read_sample("awsdocs-v3-tcp-flags.log");
 	first = C.recs[7];
-	assert_int_equal(read_path(gz, NULL), 0);
-	assert_int_equal(S.records, 8);
-	assert_int_equal(C.recs[7].r.bytes, first.r.bytes);
-	assert_string_equal(C.recs[7].raw[VPCE_FF_VPC_ID], first.raw[VPCE_FF_VPC_ID]);
-	assert_int_equal(C.recs[7].r.line, 9);
-	assert_true(S.bytes_in < len);
-	assert_int_equal(S.bytes_text, len);
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
 
-	/* two members: the second is again a header + 8 records */
-	write_gz(gz, data, len, "ab");
-	assert_int_equal(read_path(gz, NULL), 0);
-	assert_int_equal(S.records, 16);
-	assert_int_equal(S.headers, 2);
-	assert_int_equal(S.malformed, 0);
-	assert_int_equal(S.n_issues, 0);
+		write_gz(gz, data, len, "wb");
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 8);
+		assert_int_equal(C.recs[7].r.bytes, first.r.bytes);
+		assert_string_equal(C.recs[7].raw[VPCE_FF_VPC_ID], first.raw[VPCE_FF_VPC_ID]);
+		assert_int_equal(C.recs[7].r.line, 9);
+		assert_true(S.bytes_in < len);
+		assert_int_equal(S.bytes_text, len);
+
+		/* two members: the second is again a header + 8 records */
+		write_gz(gz, data, len, "ab");
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 16);
+		assert_int_equal(S.headers, 2);
+		assert_int_equal(S.malformed, 0);
+		assert_int_equal(S.n_issues, 0);
+
+		/* trailing garbage after the last member */
+		{
+			FILE *fp = fopen(gz, "ab");
+			fputs("not gzip\n", fp);
+			fclose(fp);
+		}
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 16);
+		assert_int_equal(S.n_issues, 1);
+		assert_non_null(strstr(S.issues[0].message, "trailing"));
+	}
 	free(data);
 }
 
 static void test_truncated_gzip_keeps_records_and_reports(void **state)
 {
 	char gz[512];
-	char *text = malloc(200000), *data;
+	char *text = malloc(400000), *data;
 	size_t pos = 0, len;
 	(void)state;
 
-	for (int i = 0; i < 2000; i++)
-		pos += (size_t)snprintf(text + pos, 200000 - pos,
+	for (int i = 0; i < 4000; i++)
+		pos += (size_t)snprintf(text + pos, 400000 - pos,
 					"2 123456789010 eni-1 10.0.%d.%d 10.1.0.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
 					i / 250, i % 250, i);
 	snprintf(gz, sizeof(gz), "%s/trunc.log.gz", tmpdir);
 	write_gz(gz, text, pos, "wb");
 	slurp(gz, &data, &len);
-	write_file(gz, data, len / 2);
-	assert_int_equal(read_path(gz, NULL), 0);
-	assert_true(S.records > 0 && S.records < 2000);
-	assert_int_equal(S.malformed + S.records, S.lines);
-	assert_true(S.n_issues >= 1);
-	assert_non_null(strstr(S.issues[S.n_issues - 1].message, "truncated"));
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
+
+		write_file(gz, data, len / 2);
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_true(S.records > 0 && S.records < 4000);
+		assert_int_equal(S.malformed + S.records, S.lines);
+		assert_true(S.n_issues >= 1);
+		assert_non_null(strstr(S.issues[S.n_issues - 1].message, "truncated"));
+
+		/* corrupt the middle of the deflate data */
+		memcpy(text, data, len);
+		for (size_t k = len / 2; k < len / 2 + 64; k++)
+			text[k] ^= 0x5a;
+		write_file(gz, text, len);
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_true(S.records < 4000);
+		assert_non_null(strstr(S.issues[S.n_issues - 1].message, "corrupt"));
+		/* restore text for the next round */
+		pos = 0;
+		for (int i = 0; i < 4000; i++)
+			pos += (size_t)snprintf(text + pos, 400000 - pos,
+						"2 123456789010 eni-1 10.0.%d.%d 10.1.0.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
+						i / 250, i % 250, i);
+	}
 	free(data);
+	free(text);
+}
+
+/* A big gzip file (several pipeline blocks), both thread modes, plus the
+ * callback stopping in the middle (the helper thread must wind down). */
+static void test_large_gzip_pipeline(void **state)
+{
+	char gz[512];
+	size_t cap = (size_t)12 << 20, pos = 0;
+	char *text = malloc(cap);
+	uint64_t want = 0;
+	int n = 0;
+	(void)state;
+
+	while (pos + 200 < cap) {
+		pos += (size_t)snprintf(text + pos, cap - pos,
+					"2 123456789010 eni-%05d 10.0.%d.%d 52.216.1.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
+					n % 977, (n / 250) % 250, n % 250, n);
+		want += (uint64_t)n;
+		n++;
+	}
+	snprintf(gz, sizeof(gz), "%s/big.log.gz", tmpdir);
+	write_gz(gz, text, pos, "wb");
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads, .chunk = 100000 };
+		uint64_t got = 0;
+		struct vpce_error err;
+		size_t seen = 0;
+
+		memset(&S, 0, sizeof(S));
+		assert_int_equal(vpce_flowlog_read_path(gz, &o, collect_bytes, &got, &S, &err), 0);
+		assert_int_equal(S.records, (uint64_t)n);
+		assert_int_equal(S.bytes_text, pos);
+		assert_int_equal(got, want);
+		memset(&S, 0, sizeof(S));
+		assert_int_equal(vpce_flowlog_read_path(gz, &o, stop_after_one, &seen, &S, &err), 42);
+		assert_true(seen > 0 && seen < (size_t)n);
+	}
 	free(text);
 }
 
@@ -738,7 +821,7 @@ static void test_small_chunks_and_overlong_line(void **state)
 	char path[512];
 	char text[2048];
 	size_t pos = 0;
-	struct vpce_flowlog_opts o = { NULL, 3, 64 };
+	struct vpce_flowlog_opts o = { .batch = 3, .chunk = 64 };
 	(void)state;
 
 	pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
@@ -762,7 +845,7 @@ static void test_small_chunks_and_overlong_line(void **state)
 	/* every sample parses the same with tiny chunks */
 	snprintf(path, sizeof(path), "%s/awsdocs-v5-service-traffic-path.log", SAMPLES);
 	{
-		struct vpce_flowlog_opts o2 = { NULL, 1, 320 };
+		struct vpce_flowlog_opts o2 = { .batch = 1, .chunk = 320 };
 		assert_int_equal(read_path(path, &o2), 0);
 		assert_int_equal(S.records, 2);
 		assert_int_equal(C.recs[1].r.traffic_path, 8);
@@ -845,7 +928,7 @@ static void test_callback_can_stop_reading(void **state)
 	char path[512];
 	struct vpce_error err;
 	size_t seen = 0;
-	struct vpce_flowlog_opts o = { NULL, 2, 0 };
+	struct vpce_flowlog_opts o = { .batch = 2 };
 	(void)state;
 
 	snprintf(path, sizeof(path), "%s/awsdocs-v3-tcp-flags.log", SAMPLES);
@@ -924,7 +1007,7 @@ static void test_reader_equals_line_parser_on_random_lines(void **state)
 	}
 	for (size_t chunk = 300; chunk <= 1 << 20; chunk = chunk * 5 + 7) {
 		char path[512];
-		struct vpce_flowlog_opts o = { NULL, 7, chunk };
+		struct vpce_flowlog_opts o = { .batch = 7, .chunk = chunk };
 		uint64_t got_bytes = 0;
 
 		snprintf(path, sizeof(path), "%s/random.log", tmpdir);
@@ -978,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_of_every_length),
 		cmocka_unit_test(test_gzip_equals_plain_and_concatenated_members_work),
 		cmocka_unit_test(test_truncated_gzip_keeps_records_and_reports),
+		cmocka_unit_test(test_large_gzip_pipeline),
 		cmocka_unit_test(test_small_chunks_and_overlong_line),
 		cmocka_unit_test(test_directory_tree_s3_and_hive_layouts),
 		cmocka_unit_test(test_stdin_plain_and_gzip),
