@@ -1,9 +1,12 @@
 /* VPC flow log reader: buffers, files, gzip, directories, stdin.
  *
- * Text is processed a chunk at a time: complete lines are split with memchr,
- * parsed in place into a batch of records, and the batch is handed to the
- * callback before the buffer is reused; the partial last line is moved to
- * the front. gzip input is inflated straight into the same buffer.
+ * Text is processed a buffer at a time: records are parsed in place
+ * straight from the buffer (the parser finds each line's end), odd lines
+ * go through memchr + the line parser, and each batch of records is handed
+ * to the callback before the buffer is reused; the partial last line is
+ * moved to the front. gzip input is inflated by a helper thread into a ring
+ * of blocks that are copied into the same buffer (or, single-threaded,
+ * inflated straight into it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +34,6 @@ struct rd {
 	struct vpce_error *err;
 	struct vpce_flow_record *batch;
 	size_t nbatch, batch_cap;
-	size_t chunk;
 	/* per file */
 	const char *name;
 	uint64_t lineno;
