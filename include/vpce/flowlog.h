@@ -13,7 +13,8 @@
  * Input: plain or gzip files (detected by the 1f 8b magic, multi-member
  * streams allowed), directories (walked recursively in name order, so the S3
  * layout AWSLogs/<acct>/vpcflowlogs/<region>/YYYY/MM/DD/ and Hive-partitioned
- * prefixes both work), or "-" for standard input. Transit Gateway flow logs
+ * prefixes both work; hidden entries skipped; symlinks to directories inside
+ * the tree reported, not followed), or "-" for standard input. Transit Gateway flow logs
  * (tgw-* fields) are recognised and counted as unsupported, never parsed as
  * VPC records. Parquet files are counted as unsupported.
  *

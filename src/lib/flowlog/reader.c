@@ -709,8 +709,13 @@ static int read_dir(struct rd *rd, const char *path, struct tbuf *t, int depth)
 	size_t n = 0, alloc = 0;
 	int rc = 0;
 
-	if (depth > MAX_DEPTH)
-		return vpce_error_set(rd->err, VPCE_EIO, "%s: directories nested too deeply", path);
+	if (depth > MAX_DEPTH) {
+		const char *saved = rd->name;
+		rd->name = path;
+		issue(rd, 0, "directories nested more than %d deep; not descended", MAX_DEPTH);
+		rd->name = saved;
+		return 0;
+	}
 	d = opendir(path);
 	if (!d)
 		return vpce_error_set(rd->err, VPCE_EIO, "%s: cannot open directory: %s", path,
@@ -746,14 +751,29 @@ out:
 	return rc;
 }
 
+/* The path the caller gave is followed if it is a symlink; inside a tree,
+ * symlinks to files are read but symlinks to directories are not descended
+ * (as `find` without -L): a link back up the tree would otherwise count the
+ * same records again. */
 static int read_any(struct rd *rd, const char *path, struct tbuf *t, int depth)
 {
 	struct stat st;
 
 	if (strcmp(path, "-") == 0)
 		return read_fd(rd, 0, "<stdin>", t);
-	if (stat(path, &st) != 0)
+	if ((depth > 0 ? lstat(path, &st) : stat(path, &st)) != 0)
 		return vpce_error_set(rd->err, VPCE_EIO, "%s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) != 0)
+			return 0; /* a dangling link */
+		if (S_ISDIR(st.st_mode)) {
+			const char *saved = rd->name;
+			rd->name = path;
+			issue(rd, 0, "symbolic link to a directory not followed");
+			rd->name = saved;
+			return 0;
+		}
+	}
 	if (S_ISDIR(st.st_mode))
 		return read_dir(rd, path, t, depth);
 	if (!S_ISREG(st.st_mode) && depth > 0)

@@ -887,6 +887,19 @@ static void test_directory_tree_s3_and_hive_layouts(void **state)
 	assert_int_equal(S.headers, 3);
 	assert_int_equal(S.malformed, 0);
 	assert_non_null(strstr(S.issues[0].message, "Parquet"));
+
+	/* a symlink back up the tree is reported, not followed: nothing is
+	 * counted twice; a symlink to a file is read */
+	snprintf(p, sizeof(p), "%s/loop", d1);
+	assert_int_equal(symlink("..", p), 0);
+	snprintf(p, sizeof(p), "%s/zz-link.log", d1);
+	assert_int_equal(symlink("b.log", p), 0);
+	snprintf(p, sizeof(p), "%s/tree", tmpdir);
+	assert_int_equal(read_path(p, NULL), 0);
+	assert_int_equal(S.records, 4);
+	assert_int_equal(S.malformed, 0);
+	assert_int_equal(S.n_issues, 2);
+	assert_non_null(strstr(S.issues[0].message, "not followed"));
 }
 
 static void test_stdin_plain_and_gzip(void **state)
