@@ -1,6 +1,6 @@
 /* Benchmark: IPv4 longest-prefix match over the bundled ip-ranges.json.
  *
- *   bench_iplookup [ip-ranges.json] [lookups-millions]
+ *   bench_iplookup [ip-ranges.json | -] [lookups-millions]
  *
  * Three address mixes, each an array of 4 M pre-generated addresses walked
  * repeatedly: uniform random 32-bit; "realistic" (70 % inside listed AWS
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	t0 = now();
-	if (vpce_ipranges_load(argc > 1 ? argv[1] : NULL, &r, &err) != 0) {
+	if (vpce_ipranges_load(argc > 1 && strcmp(argv[1], "-") != 0 ? argv[1] : NULL, &r, &err) != 0) {
 		char msg[1600];
 		fprintf(stderr, "bench_iplookup: %s\n", vpce_error_format(&err, msg, sizeof(msg)));
 		return 1;

@@ -13,12 +13,13 @@
  * Input: plain or gzip files (detected by the 1f 8b magic, multi-member
  * streams allowed), directories (walked recursively in name order, so the S3
  * layout AWSLogs/<acct>/vpcflowlogs/<region>/YYYY/MM/DD/ and Hive-partitioned
- * prefixes both work), or "-" for standard input. Transit Gateway flow logs
+ * prefixes both work; hidden entries skipped; symlinks to directories inside
+ * the tree reported, not followed), or "-" for standard input. Transit Gateway flow logs
  * (tgw-* fields) are recognised and counted as unsupported, never parsed as
  * VPC records. Parquet files are counted as unsupported.
  *
  * Malformed lines never stop reading: they are counted (stats.malformed) and
- * the first VPCE_FLOWLOG_ISSUES_KEPT are kept with file:line. Invariant:
+ * the first VPCE_FLOWLOG_LINE_ISSUES_KEPT are kept with file:line. Invariant:
  * stats.lines == stats.records + stats.malformed + stats.unsupported_lines.
  *
  * Records are delivered in batches to a callback. A record's slices point
@@ -159,7 +160,12 @@ VPCE_EXTERN int vpce_flowlog_parse_line(const struct vpce_flowlog_format *f, con
 					size_t len, struct vpce_flow_record *r, unsigned *bad_field,
 					const char **why);
 
-#define VPCE_FLOWLOG_ISSUES_KEPT 8
+/* Issues kept, in order: an issue about a single line is kept while fewer
+ * than VPCE_FLOWLOG_LINE_ISSUES_KEPT issues are kept; an issue about a whole
+ * file (line 0: unsupported, truncated or corrupt gzip) may also use the
+ * remaining slots, so bad lines do not crowd it out. */
+#define VPCE_FLOWLOG_LINE_ISSUES_KEPT 8
+#define VPCE_FLOWLOG_ISSUES_KEPT 16
 
 struct vpce_flowlog_issue {
 	char file[256];
@@ -189,7 +195,9 @@ typedef int (*vpce_flowlog_cb)(void *ctx, const struct vpce_flow_record *recs, s
 struct vpce_flowlog_opts {
 	const struct vpce_flowlog_format *format; /* for files without a header; NULL: v2 default */
 	size_t batch;        /* records per callback; 0: 256 */
-	size_t chunk;        /* read / inflate chunk bytes; 0: 4 MiB */
+	size_t chunk;        /* text buffer bytes (the longest line kept); 0: 4 MiB */
+	bool no_threads;     /* inflate gzip on the calling thread (default: a helper
+			      * thread inflates ahead while the caller parses) */
 };
 
 /* Parse a whole in-memory text (not compressed). name is used in issues.

@@ -9,6 +9,7 @@
 
 #include "vpce/flowlog.h"
 #include "util/util.h"
+#include "flowlog/internal.h"
 
 #if defined(__GNUC__)
 #define ALWAYS_INLINE __attribute__((always_inline))
@@ -17,19 +18,64 @@
 #endif
 
 
+/* Field separators. '\r' counts as one so that CRLF line ends need no
+ * special case. */
 static inline ALWAYS_INLINE bool is_sep(char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* What may follow a field: a separator, or the newline when the parser runs
+ * over a whole buffer (flowlog_parse_default_stream). */
+static inline ALWAYS_INLINE bool is_term(char c)
+{
+	return is_sep(c) || c == '\n';
+}
+
+/* Eight ASCII digits already reduced to 0..9 per byte (first digit in the
+ * lowest byte) to their value: pairs, then quads, then the whole. */
+static inline ALWAYS_INLINE uint64_t swar8(uint64_t x)
+{
+	x = x * 10 + (x >> 8);
+	return ((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+		((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >> 32;
+}
+
+/* Per byte of x: 0x80 when the byte is not an ASCII digit, else 0. */
+static inline ALWAYS_INLINE uint64_t nondigits(uint64_t x)
+{
+	uint64_t t = ((x & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+		     (((x & 0x0F0F0F0F0F0F0F0Full) + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull);
+
+	return (t | ((t & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full)) & 0x8080808080808080ull;
 }
 
 /* Decimal digits from p up to a separator or end (at most 20; the value
- * must fit 64 bits). Returns the position after them, or NULL. */
+ * must fit 64 bits). Returns the position after them, or NULL. The first
+ * up to 8 digits are converted 8 bytes at a time when 8 bytes are readable. */
 static inline ALWAYS_INLINE const char *scan_u64(const char *p, const char *end, uint64_t *out)
 {
 	const char *start = p;
 	uint64_t v = 0;
 	unsigned d;
 
+	if (end - p >= 8) {
+		uint64_t x, nd;
+		unsigned n;
+
+		memcpy(&x, p, 8);
+		nd = nondigits(x);
+		n = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+		if (n == 0)
+			return NULL;
+		x -= 0x3030303030303030ull; /* borrows only move into bytes past the digits */
+		if (n < 8)
+			x <<= 64 - 8 * n;
+		v = swar8(x);
+		p += n;
+		if (n < 8)
+			goto done;
+	}
 	while (p < end && (d = (unsigned)(unsigned char)*p - '0') <= 9) {
 		if (p - start >= 19) {
 			/* the 20th digit is the only one that can overflow */
@@ -39,7 +85,8 @@ static inline ALWAYS_INLINE const char *scan_u64(const char *p, const char *end,
 		v = v * 10 + d;
 		p++;
 	}
-	if (p == start || (p < end && !is_sep(*p)))
+done:
+	if (p == start || (p < end && !is_term(*p)))
 		return NULL;
 	*out = v;
 	return p;
@@ -60,7 +107,7 @@ static const char *parse_addr_slow(const char *tok, const char *end, struct vpce
 {
 	const char *p = tok;
 
-	while (p < end && !is_sep(*p))
+	while (p < end && !is_term(*p))
 		p++;
 	if (!memchr(tok, ':', (size_t)(p - tok)) || vpce_addr_parse(tok, (size_t)(p - tok), out) != 0)
 		return NULL;
@@ -99,7 +146,7 @@ static inline ALWAYS_INLINE const char *scan_addr(const char *tok, const char *e
 			p++;
 		}
 	}
-	if (p < end && !is_sep(*p))
+	if (p < end && !is_term(*p))
 		return parse_addr_slow(tok, end, out);
 	out->family = 4;
 	out->len = 32;
@@ -144,9 +191,31 @@ static void clear_field(struct vpce_flow_record *r, unsigned fld)
 	}
 }
 
+/* The end of a string field: 8 bytes at a time while they fit (find the
+ * first byte below 0x21 with the classic "has less than" test; it is the
+ * end when it is a terminator, else scanning resumes after it), then
+ * bytewise. */
 static inline ALWAYS_INLINE const char *scan_str(const char *p, const char *end)
 {
-	while (p < end && !is_sep(*p))
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	while (end - p >= 8) {
+		uint64_t x, hit;
+
+		memcpy(&x, p, 8);
+		hit = (x - ones * 0x21) & ~x & highs;
+		if (hit) {
+			/* little-endian: the lowest flagged byte is exact (flags above
+			 * it may be false, never below it) */
+			const char *q = p + (__builtin_ctzll(hit) >> 3);
+			if (is_term(*q))
+				return q;
+			p = q + 1;
+			continue;
+		}
+		p += 8;
+	}
+	while (p < end && !is_term(*p))
 		p++;
 	return p;
 }
@@ -166,7 +235,7 @@ static inline ALWAYS_INLINE const char *one_field(struct vpce_flow_record *r, co
 	const char *p = *pp, *tok = p;
 	uint32_t u;
 
-	if (*p == '-' && (p + 1 == end || is_sep(p[1]))) {
+	if (*p == '-' && (p + 1 == end || is_term(p[1]))) {
 		*pp = p + 1;
 		if (fld < VPCE_FF_COUNT) {
 			r->raw[fld].ptr = tok;
@@ -283,9 +352,12 @@ static inline ALWAYS_INLINE const char *one_field(struct vpce_flow_record *r, co
 }
 
 /* The v2 default format: the same steps, unrolled, with constant fields
- * (no per-field dispatch). */
-static int parse_default(const char *p, const char *end, struct vpce_flow_record *r,
-			 unsigned *bad_field, const char **why)
+ * (no per-field dispatch). Returns the position after the 14th field, or
+ * NULL with *bad_field / *why set. A newline ends the line early (too few
+ * fields) when parsing a whole buffer. */
+static inline ALWAYS_INLINE const char *default_fields(const char *p, const char *end,
+							struct vpce_flow_record *r,
+							unsigned *bad_field, const char **why)
 {
 	uint64_t present = 0;
 	const char *e;
@@ -295,32 +367,70 @@ static int parse_default(const char *p, const char *end, struct vpce_flow_record
 	i = n;                                                     \
 	while (p < end && is_sep(*p))                              \
 		p++;                                               \
-	if (p == end)                                              \
+	if (p == end || *p == '\n')                                \
 		goto too_few;                                      \
 	if ((e = one_field(r, &p, end, n, &present)) != NULL)      \
 		goto bad;
 	STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5) STEP(6)
 	STEP(7) STEP(8) STEP(9) STEP(10) STEP(11) STEP(12) STEP(13)
 #undef STEP
+	r->present = present;
+	return p;
+too_few:
+	r->present = present;
+	*bad_field = VPCE_FF_LOG_STATUS + 1;
+	*why = "too few fields";
+	return NULL;
+bad:
+	r->present = present;
+	*bad_field = i;
+	*why = e;
+	return NULL;
+}
+
+static int parse_default(const char *p, const char *end, struct vpce_flow_record *r,
+			 unsigned *bad_field, const char **why)
+{
+	p = default_fields(p, end, r, bad_field, why);
+	if (!p)
+		return VPCE_EPARSE;
 	while (p < end && is_sep(*p))
 		p++;
-	r->present = present;
 	if (p != end) {
 		*bad_field = VPCE_FF_LOG_STATUS + 1;
 		*why = "too many fields";
 		return VPCE_EPARSE;
 	}
 	return 0;
-too_few:
-	r->present = present;
-	*bad_field = VPCE_FF_LOG_STATUS + 1;
-	*why = "too few fields";
-	return VPCE_EPARSE;
-bad:
-	r->present = present;
-	*bad_field = i;
-	*why = e;
-	return VPCE_EPARSE;
+}
+
+const char *flowlog_parse_stream(const struct vpce_flowlog_format *f, const char *p,
+				 const char *end, struct vpce_flow_record *r)
+{
+	unsigned bad;
+	const char *why;
+
+	if (f->is_default) {
+		p = default_fields(p, end, r, &bad, &why);
+		if (!p)
+			return NULL;
+	} else {
+		uint64_t present = 0;
+
+		for (unsigned i = 0; i < f->nfields; i++) {
+			while (p < end && is_sep(*p))
+				p++;
+			if (p == end || *p == '\n' ||
+			    one_field(r, &p, end, f->fields[i], &present) != NULL) {
+				r->present = present;
+				return NULL;
+			}
+		}
+		r->present = present;
+	}
+	while (p < end && is_sep(*p))
+		p++;
+	return p == end || *p == '\n' ? p : NULL;
 }
 
 int vpce_flowlog_parse_line(const struct vpce_flowlog_format *f, const char *line, size_t len,

@@ -1,13 +1,17 @@
 /* VPC flow log reader: buffers, files, gzip, directories, stdin.
  *
- * Text is processed a chunk at a time: complete lines are split with memchr,
- * parsed in place into a batch of records, and the batch is handed to the
- * callback before the buffer is reused; the partial last line is moved to
- * the front. gzip input is inflated straight into the same buffer.
+ * Text is processed a buffer at a time: records are parsed in place
+ * straight from the buffer (the parser finds each line's end), odd lines
+ * go through memchr + the line parser, and each batch of records is handed
+ * to the callback before the buffer is reused; the partial last line is
+ * moved to the front. gzip input is inflated by a helper thread into a ring
+ * of blocks that are copied into the same buffer (or, single-threaded,
+ * inflated straight into it).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -16,6 +20,7 @@
 
 #include "vpce/flowlog.h"
 #include "util/util.h"
+#include "flowlog/internal.h"
 
 #define DEFAULT_BATCH 256
 #define DEFAULT_CHUNK ((size_t)4 << 20)
@@ -29,7 +34,6 @@ struct rd {
 	struct vpce_error *err;
 	struct vpce_flow_record *batch;
 	size_t nbatch, batch_cap;
-	size_t chunk;
 	/* per file */
 	const char *name;
 	uint64_t lineno;
@@ -39,6 +43,7 @@ struct rd {
 	bool tgw_noted;
 	bool skip_long;      /* discarding an over-long line up to its newline */
 	int stop;            /* the callback's non-zero result */
+	bool threads;        /* inflate gzip on a helper thread */
 };
 
 static void issue(struct rd *rd, uint64_t line, const char *fmt, ...) VPCE_PRINTF(3, 4);
@@ -47,7 +52,7 @@ static void issue(struct rd *rd, uint64_t line, const char *fmt, ...)
 	struct vpce_flowlog_issue *is;
 	va_list ap;
 
-	if (rd->st->n_issues >= VPCE_FLOWLOG_ISSUES_KEPT)
+	if (rd->st->n_issues >= (line ? VPCE_FLOWLOG_LINE_ISSUES_KEPT : VPCE_FLOWLOG_ISSUES_KEPT))
 		return;
 	is = &rd->st->issues[rd->st->n_issues++];
 	vpce_strlcpy(is->file, rd->name, sizeof(is->file));
@@ -211,7 +216,29 @@ static size_t process(struct rd *rd, const char *buf, size_t len, bool final)
 
 	rd->st->bytes_text += len; /* adjusted below for the unconsumed tail */
 	while (p < end && !rd->stop) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl;
+
+		/* Fast path: records parsed without a separate search for the
+		 * line end. Anything unusual takes the general path below, which
+		 * finds the line end and reports problems. */
+		if (rd->seen_data && !rd->unsupported && !rd->skip_long) {
+			struct vpce_flow_record *r = &rd->batch[rd->nbatch];
+			const char *q = flowlog_parse_stream(&rd->fmt, p, end, r);
+
+			if (q && (q < end || final)) {
+				r->line = ++rd->lineno;
+				rd->st->lines++;
+				rd->st->records++;
+				rd->st->ok += r->log_status == VPCE_STATUS_OK;
+				rd->st->nodata += r->log_status == VPCE_STATUS_NODATA;
+				rd->st->skipdata += r->log_status == VPCE_STATUS_SKIPDATA;
+				if (++rd->nbatch == rd->batch_cap)
+					flush(rd);
+				p = q < end ? q + 1 : end;
+				continue;
+			}
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {
 			if (!final)
 				break;
@@ -328,85 +355,295 @@ static int read_plain(struct rd *rd, int fd, struct tbuf *t)
 	}
 }
 
-static int refill(struct rd *rd, int fd, z_stream *z, char *in, size_t in_cap, bool *eof)
-{
-	ssize_t r = read_full(fd, in, in_cap);
+/* ---- gzip ---------------------------------------------------------------------- */
 
-	if (r < 0)
-		return vpce_error_set(rd->err, VPCE_EIO, "%s: read failed: %s", rd->name,
-				      strerror(errno));
-	rd->st->bytes_in += (uint64_t)r;
-	*eof = (size_t)r < in_cap;
-	z->next_in = (Bytef *)in;
-	z->avail_in = (uInt)r;
+enum gz_status { GZ_OK, GZ_TRUNCATED, GZ_TRAILING, GZ_CORRUPT, GZ_IOERR, GZ_NOMEM };
+
+/* An inflater over a file descriptor, producing text in caller buffers.
+ * Used by one thread at a time (the reader, or its decompression thread). */
+struct gz {
+	z_stream z;
+	int fd;
+	char *in;
+	size_t in_cap;
+	bool eof, member_done, finished;
+	uint64_t bytes_in;
+	int status;     /* enum gz_status, once finished */
+	int err_no;
+	char msg[96];
+};
+
+static bool gz_refill(struct gz *g)
+{
+	ssize_t r = read_full(g->fd, g->in, g->in_cap);
+
+	if (r < 0) {
+		g->err_no = errno;
+		g->status = GZ_IOERR;
+		g->finished = true;
+		return false;
+	}
+	g->bytes_in += (uint64_t)r;
+	g->eof = (size_t)r < g->in_cap;
+	g->z.next_in = (Bytef *)g->in;
+	g->z.avail_in = (uInt)r;
+	return true;
+}
+
+static int gz_init(struct gz *g, int fd, const char *first, size_t nfirst)
+{
+	memset(g, 0, sizeof(*g));
+	g->fd = fd;
+	g->in_cap = (size_t)1 << 20;
+	if (inflateInit2(&g->z, 15 + 16) != Z_OK)
+		return VPCE_ENOMEM;
+	g->in = malloc(g->in_cap);
+	if (!g->in) {
+		inflateEnd(&g->z);
+		return VPCE_ENOMEM;
+	}
+	memcpy(g->in, first, nfirst);
+	g->z.next_in = (Bytef *)g->in;
+	g->z.avail_in = (uInt)nfirst;
 	return 0;
+}
+
+static void gz_release(struct gz *g)
+{
+	inflateEnd(&g->z);
+	free(g->in);
+}
+
+/* Inflate into out[*got..cap) until it is full or the stream ends
+ * (multi-member streams continue across members). Returns false once the
+ * stream is finished; g->status then says how. */
+static bool gz_fill(struct gz *g, char *out, size_t cap, size_t *got)
+{
+	while (*got < cap && !g->finished) {
+		int zrc;
+
+		if (g->z.avail_in == 0 && !g->eof && !gz_refill(g))
+			break;
+		if (g->z.avail_in == 0 && g->eof) {
+			g->finished = true;
+			g->status = g->member_done ? GZ_OK : GZ_TRUNCATED;
+			break;
+		}
+		g->z.next_out = (Bytef *)(out + *got);
+		g->z.avail_out = (uInt)(cap - *got);
+		zrc = inflate(&g->z, Z_NO_FLUSH);
+		*got = cap - g->z.avail_out;
+		g->member_done = false;
+		if (zrc == Z_STREAM_END) {
+			g->member_done = true;
+			if (g->z.avail_in == 0 && !g->eof && !gz_refill(g))
+				break;
+			if (g->z.avail_in == 0) {
+				g->finished = true;
+				g->status = GZ_OK;
+				break;
+			}
+			/* another member follows (concatenated .gz files) */
+			if (g->z.next_in[0] != 0x1f) {
+				g->finished = true;
+				g->status = GZ_TRAILING;
+				break;
+			}
+			inflateReset(&g->z);
+		} else if (zrc == Z_MEM_ERROR) {
+			g->finished = true;
+			g->status = GZ_NOMEM;
+		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+			g->finished = true;
+			g->status = GZ_CORRUPT;
+			vpce_strlcpy(g->msg, g->z.msg ? g->z.msg : "inflate error", sizeof(g->msg));
+		}
+	}
+	return !g->finished;
+}
+
+/* Append n bytes of text to the text buffer, processing lines as it fills. */
+static void feed(struct rd *rd, struct tbuf *t, const char *src, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n && !rd->stop) {
+		size_t k = n - off < t->cap - t->have ? n - off : t->cap - t->have;
+		memcpy(t->p + t->have, src + off, k);
+		t->have += k;
+		off += k;
+		consume(rd, t, false);
+	}
+}
+
+/* The decompress-ahead pipeline: a helper thread inflates into a ring of
+ * blocks while the reader parses the previous ones. */
+#define GZ_BLOCKS 4
+#define GZ_BLOCK ((size_t)1 << 20)
+
+struct gz_pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct gz *g;
+	char *blk[GZ_BLOCKS];
+	size_t len[GZ_BLOCKS];
+	unsigned head, count;
+	bool done, cancel;
+};
+
+static void *gz_worker(void *arg)
+{
+	struct gz_pipe *pp = arg;
+	unsigned tail = 0;
+
+	for (;;) {
+		size_t got = 0;
+		bool more;
+
+		pthread_mutex_lock(&pp->mu);
+		while (pp->count == GZ_BLOCKS && !pp->cancel)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		if (pp->cancel) {
+			pp->done = true;
+			pthread_cond_broadcast(&pp->cv);
+			pthread_mutex_unlock(&pp->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&pp->mu);
+		more = gz_fill(pp->g, pp->blk[tail], GZ_BLOCK, &got);
+		pthread_mutex_lock(&pp->mu);
+		pp->len[tail] = got;
+		pp->count++;
+		tail = (tail + 1) % GZ_BLOCKS;
+		if (!more)
+			pp->done = true;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		if (!more)
+			return NULL;
+	}
+}
+
+/* Returns 0 when the pipeline ran (or was cut short by the callback), or
+ * VPCE_ENOMEM / -1 when it could not start (the caller then inflates on
+ * its own thread; nothing was consumed). */
+static int gz_piped(struct rd *rd, struct tbuf *t, struct gz *g)
+{
+	struct gz_pipe pp;
+	pthread_t th;
+	int rc = 0;
+	unsigned i;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.g = g;
+	for (i = 0; i < GZ_BLOCKS; i++) {
+		pp.blk[i] = malloc(GZ_BLOCK);
+		if (!pp.blk[i]) {
+			rc = VPCE_ENOMEM;
+			goto out;
+		}
+	}
+	if (pthread_mutex_init(&pp.mu, NULL) != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (pthread_cond_init(&pp.cv, NULL) != 0) {
+		pthread_mutex_destroy(&pp.mu);
+		rc = -1;
+		goto out;
+	}
+	if (pthread_create(&th, NULL, gz_worker, &pp) != 0) {
+		pthread_cond_destroy(&pp.cv);
+		pthread_mutex_destroy(&pp.mu);
+		rc = -1;
+		goto out;
+	}
+	for (;;) {
+		unsigned slot;
+
+		pthread_mutex_lock(&pp.mu);
+		while (pp.count == 0 && !pp.done)
+			pthread_cond_wait(&pp.cv, &pp.mu);
+		if (pp.count == 0) {
+			pthread_mutex_unlock(&pp.mu);
+			break;
+		}
+		slot = pp.head;
+		pthread_mutex_unlock(&pp.mu);
+		feed(rd, t, pp.blk[slot], pp.len[slot]);
+		pthread_mutex_lock(&pp.mu);
+		pp.head = (pp.head + 1) % GZ_BLOCKS;
+		pp.count--;
+		if (rd->stop)
+			pp.cancel = true;
+		pthread_cond_broadcast(&pp.cv);
+		pthread_mutex_unlock(&pp.mu);
+		if (rd->stop)
+			break;
+	}
+	pthread_join(th, NULL);
+	pthread_cond_destroy(&pp.cv);
+	pthread_mutex_destroy(&pp.mu);
+out:
+	for (i = 0; i < GZ_BLOCKS; i++)
+		free(pp.blk[i]);
+	return rc;
 }
 
 /* Inflate (possibly multi-member) gzip from fd into the text buffer. The
  * first nfirst bytes were already read (the magic check). */
-static int read_gzip(struct rd *rd, int fd, struct tbuf *t, const char *first, size_t nfirst)
+static int read_gzip(struct rd *rd, int fd, struct tbuf *t, const char *first, size_t nfirst,
+		     bool threaded)
 {
-	z_stream z;
-	char *in = NULL;
-	size_t in_cap = (size_t)1 << 20;
-	bool eof = false, member_done = false;
-	int rc = 0, zrc;
+	struct gz g;
+	int rc;
 
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
+	if (gz_init(&g, fd, first, nfirst) != 0)
 		return vpce_error_set(rd->err, VPCE_ENOMEM, "%s: zlib init failed", rd->name);
-	if (in_cap < nfirst)
-		in_cap = nfirst;
-	in = malloc(in_cap);
-	if (!in) {
-		rc = vpce_error_set(rd->err, VPCE_ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(in, first, nfirst);
-	z.next_in = (Bytef *)in;
-	z.avail_in = (uInt)nfirst;
-	for (;;) {
-		if (z.avail_in == 0 && !eof && (rc = refill(rd, fd, &z, in, in_cap, &eof)) != 0)
-			goto out;
-		if (z.avail_in == 0 && eof)
-			break;
-		z.next_out = (Bytef *)(t->p + t->have);
-		z.avail_out = (uInt)(t->cap - t->have);
-		zrc = inflate(&z, Z_NO_FLUSH);
-		t->have = t->cap - z.avail_out;
-		member_done = false;
-		if (zrc == Z_STREAM_END) {
-			member_done = true;
-			if (z.avail_in == 0 && !eof &&
-			    (rc = refill(rd, fd, &z, in, in_cap, &eof)) != 0)
-				goto out;
-			if (z.avail_in == 0)
+	rc = threaded ? gz_piped(rd, t, &g) : -1;
+	if (rc != 0) {
+		/* on this thread: inflate straight into the text buffer */
+		for (;;) {
+			size_t got = 0;
+			bool more = gz_fill(&g, t->p + t->have, t->cap - t->have, &got);
+
+			t->have += got;
+			if (!more)
 				break;
-			/* another member follows (concatenated .gz files) */
-			if (z.next_in[0] != 0x1f) {
-				issue(rd, 0, "trailing bytes after the gzip stream ignored");
+			consume(rd, t, false);
+			if (rd->stop)
 				break;
-			}
-			inflateReset(&z);
-		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			consume(rd, t, true);
-			t->have = 0;
-			issue(rd, 0, "corrupt gzip data (%s); rest of file skipped",
-			      z.msg ? z.msg : "inflate error");
-			rc = rd->stop;
-			goto out;
 		}
-		consume(rd, t, false);
-		if (rd->stop)
-			goto out;
 	}
-	consume(rd, t, true);
-	if (!member_done && !rd->stop)
-		issue(rd, 0, "gzip stream truncated");
+	rd->st->bytes_in += g.bytes_in;
+	if (!rd->stop)
+		consume(rd, t, true);
+	t->have = 0;
 	rc = rd->stop;
-out:
-	inflateEnd(&z);
-	free(in);
+	if (!rd->stop) {
+		switch (g.status) {
+		case GZ_TRUNCATED:
+			issue(rd, 0, "gzip stream truncated");
+			break;
+		case GZ_TRAILING:
+			issue(rd, 0, "trailing bytes after the gzip stream ignored");
+			break;
+		case GZ_CORRUPT:
+			issue(rd, 0, "corrupt gzip data (%s); rest of file skipped", g.msg);
+			break;
+		case GZ_IOERR:
+			rc = vpce_error_set(rd->err, VPCE_EIO, "%s: read failed: %s", rd->name,
+					    strerror(g.err_no));
+			break;
+		case GZ_NOMEM:
+			rc = vpce_error_set(rd->err, VPCE_ENOMEM, "%s: out of memory inflating",
+					    rd->name);
+			break;
+		default:
+			break;
+		}
+	}
+	gz_release(&g);
 	return rc;
 }
 
@@ -429,7 +666,7 @@ static int read_fd(struct rd *rd, int fd, const char *name, struct tbuf *t)
 	if (r == 2 && (unsigned char)t->p[0] == 0x1f && (unsigned char)t->p[1] == 0x8b) {
 		char magic[2] = { t->p[0], t->p[1] };
 		rd->st->bytes_in += 2;
-		return read_gzip(rd, fd, t, magic, 2);
+		return read_gzip(rd, fd, t, magic, 2, rd->threads);
 	}
 	rd->st->bytes_in += (uint64_t)r;
 	t->have = (size_t)r;
@@ -472,8 +709,13 @@ static int read_dir(struct rd *rd, const char *path, struct tbuf *t, int depth)
 	size_t n = 0, alloc = 0;
 	int rc = 0;
 
-	if (depth > MAX_DEPTH)
-		return vpce_error_set(rd->err, VPCE_EIO, "%s: directories nested too deeply", path);
+	if (depth > MAX_DEPTH) {
+		const char *saved = rd->name;
+		rd->name = path;
+		issue(rd, 0, "directories nested more than %d deep; not descended", MAX_DEPTH);
+		rd->name = saved;
+		return 0;
+	}
 	d = opendir(path);
 	if (!d)
 		return vpce_error_set(rd->err, VPCE_EIO, "%s: cannot open directory: %s", path,
@@ -509,14 +751,29 @@ out:
 	return rc;
 }
 
+/* The path the caller gave is followed if it is a symlink; inside a tree,
+ * symlinks to files are read but symlinks to directories are not descended
+ * (as `find` without -L): a link back up the tree would otherwise count the
+ * same records again. */
 static int read_any(struct rd *rd, const char *path, struct tbuf *t, int depth)
 {
 	struct stat st;
 
 	if (strcmp(path, "-") == 0)
 		return read_fd(rd, 0, "<stdin>", t);
-	if (stat(path, &st) != 0)
+	if ((depth > 0 ? lstat(path, &st) : stat(path, &st)) != 0)
 		return vpce_error_set(rd->err, VPCE_EIO, "%s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) != 0)
+			return 0; /* a dangling link */
+		if (S_ISDIR(st.st_mode)) {
+			const char *saved = rd->name;
+			rd->name = path;
+			issue(rd, 0, "symbolic link to a directory not followed");
+			rd->name = saved;
+			return 0;
+		}
+	}
 	if (S_ISDIR(st.st_mode))
 		return read_dir(rd, path, t, depth);
 	if (!S_ISREG(st.st_mode) && depth > 0)
@@ -539,6 +796,7 @@ int vpce_flowlog_read_path(const char *path, const struct vpce_flowlog_opts *opt
 	rd.st = st;
 	rd.err = err;
 	rd.batch_cap = opts && opts->batch ? opts->batch : DEFAULT_BATCH;
+	rd.threads = !(opts && opts->no_threads);
 	t.cap = opts && opts->chunk ? opts->chunk : DEFAULT_CHUNK;
 	if (t.cap < 64)
 		t.cap = 64;

@@ -52,6 +52,27 @@ static int collect(void *ctx, const struct vpce_flow_record *recs, size_t n)
 	return 0;
 }
 
+static int collect_sum(void *ctx, const struct vpce_flow_record *recs, size_t n)
+{
+	uint64_t *sum = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		*sum += recs[i].bytes + (recs[i].dstaddr.family == 4 ? vpce_cidr_v4(&recs[i].dstaddr)
+								       : recs[i].dstaddr.lo);
+	return 0;
+}
+
+static int collect_bytes(void *ctx, const struct vpce_flow_record *recs, size_t n)
+{
+	uint64_t *sum = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		*sum += recs[i].bytes;
+	return 0;
+}
+
+static int stop_after_one(void *ctx, const struct vpce_flow_record *recs, size_t n);
+
 static void reset(void)
 {
 	memset(&C, 0, sizeof(C));
@@ -442,7 +463,7 @@ static void test_format_parse_accepts_dollar_braces_and_names(void **state)
 static void test_caller_format_applies_only_without_header(void **state)
 {
 	struct vpce_flowlog_format f;
-	struct vpce_flowlog_opts o = { &f, 0, 0 };
+	struct vpce_flowlog_opts o = { .format = &f };
 	struct vpce_error err;
 	const char *plain = "10.0.0.1 52.95.128.179 500\n";
 	const char *hdr = "srcaddr bytes dstaddr\n10.0.0.1 500 52.95.128.179\n";
@@ -544,8 +565,8 @@ static void test_only_first_issues_are_kept_but_all_counted(void **state)
 	reset();
 	assert_int_equal(vpce_flowlog_parse_buffer(text, pos, "g", NULL, collect, &C, &S, &err), 0);
 	assert_int_equal(S.malformed, 50);
-	assert_int_equal(S.n_issues, VPCE_FLOWLOG_ISSUES_KEPT);
-	assert_int_equal(S.issues[VPCE_FLOWLOG_ISSUES_KEPT - 1].line, VPCE_FLOWLOG_ISSUES_KEPT);
+	assert_int_equal(S.n_issues, VPCE_FLOWLOG_LINE_ISSUES_KEPT);
+	assert_int_equal(S.issues[VPCE_FLOWLOG_LINE_ISSUES_KEPT - 1].line, VPCE_FLOWLOG_LINE_ISSUES_KEPT);
 }
 
 static void test_address_and_number_edge_cases(void **state)
@@ -573,6 +594,64 @@ static void test_address_and_number_edge_cases(void **state)
 				 VPCE_EPARSE);
 	assert_int_equal(vpce_flowlog_parse_line(&f, "1.2.3.4 x", 9, &r, &bad, &why), VPCE_EPARSE);
 	assert_int_equal(bad, 1);
+}
+
+/* Numbers of every length, with and without 8 readable bytes after them
+ * (the scanner converts 8 digits at a time when it can). */
+static void test_numbers_of_every_length(void **state)
+{
+	struct vpce_flowlog_format f;
+	struct vpce_flow_record r;
+	struct vpce_error err;
+	unsigned bad;
+	const char *why;
+	char digits[32], line[96];
+	(void)state;
+
+	assert_int_equal(vpce_flowlog_format_parse("bytes action", 12, &f, &err), 0);
+	for (int len = 1; len <= 21; len++) {
+		for (int tail = 0; tail < 3; tail++) {
+			uint64_t want = 0;
+			bool fits = true;
+			int n;
+
+			for (int i = 0; i < len; i++) {
+				unsigned d = (unsigned)(len * 7 + i * 3) % 10;
+				if (i == 0 && len == 20)
+					d = 1; /* 1xxxxxxxxxxxxxxxxxxx fits in 64 bits */
+				digits[i] = (char)('0' + d);
+				if (want > (UINT64_MAX - d) / 10)
+					fits = false;
+				want = want * 10 + d;
+			}
+			digits[len] = 0;
+			/* tail 0: "N ACCEPT" (8+ bytes follow), 1: "N OK"-like short
+			 * tail via a 2-field line ending right after, 2: tab separator */
+			n = snprintf(line, sizeof(line), tail == 0 ? "%s ACCEPT" : tail == 1 ? "%s REJECT" : "%s\tACCEPT",
+				     digits);
+			memset(&r, 0, sizeof(r));
+			if (fits) {
+				assert_int_equal(vpce_flowlog_parse_line(&f, line, (size_t)n, &r, &bad, &why), 0);
+				assert_int_equal(r.bytes, want);
+			} else {
+				assert_int_equal(vpce_flowlog_parse_line(&f, line, (size_t)n, &r, &bad, &why),
+						 VPCE_EPARSE);
+				assert_int_equal(bad, 0);
+			}
+		}
+	}
+	/* digits run straight into other characters: not a number */
+	assert_int_equal(vpce_flowlog_parse_line(&f, "12345678x ACCEPT", 16, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "1234567x ACCEPT", 15, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "123456789x ACCEPT", 17, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "+1234567 ACCEPT", 15, &r, &bad, &why), VPCE_EPARSE);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "12\x80" "45678 ACCEPT", 15, &r, &bad, &why), VPCE_EPARSE);
+	/* the last field, shorter than 8 bytes to the end */
+	assert_int_equal(vpce_flowlog_format_parse("action bytes", 12, &f, &err), 0);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "ACCEPT 1234567", 14, &r, &bad, &why), 0);
+	assert_int_equal(r.bytes, 1234567);
+	assert_int_equal(vpce_flowlog_parse_line(&f, "ACCEPT 12345678901", 18, &r, &bad, &why), 0);
+	assert_int_equal(r.bytes, 12345678901ull);
 }
 
 /* ---- files ------------------------------------------------------------------------- */
@@ -620,48 +699,120 @@ static void test_gzip_equals_plain_and_concatenated_members_work(void **state)
 	snprintf(src, sizeof(src), "%s/awsdocs-v3-tcp-flags.log", SAMPLES);
 	snprintf(gz, sizeof(gz), "%s/v3.log.gz", tmpdir);
 	slurp(src, &data, &len);
-	write_gz(gz, data, len, "wb");
 	read_sample("awsdocs-v3-tcp-flags.log");
 	first = C.recs[7];
-	assert_int_equal(read_path(gz, NULL), 0);
-	assert_int_equal(S.records, 8);
-	assert_int_equal(C.recs[7].r.bytes, first.r.bytes);
-	assert_string_equal(C.recs[7].raw[VPCE_FF_VPC_ID], first.raw[VPCE_FF_VPC_ID]);
-	assert_int_equal(C.recs[7].r.line, 9);
-	assert_true(S.bytes_in < len);
-	assert_int_equal(S.bytes_text, len);
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
 
-	/* two members: the second is again a header + 8 records */
-	write_gz(gz, data, len, "ab");
-	assert_int_equal(read_path(gz, NULL), 0);
-	assert_int_equal(S.records, 16);
-	assert_int_equal(S.headers, 2);
-	assert_int_equal(S.malformed, 0);
-	assert_int_equal(S.n_issues, 0);
+		write_gz(gz, data, len, "wb");
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 8);
+		assert_int_equal(C.recs[7].r.bytes, first.r.bytes);
+		assert_string_equal(C.recs[7].raw[VPCE_FF_VPC_ID], first.raw[VPCE_FF_VPC_ID]);
+		assert_int_equal(C.recs[7].r.line, 9);
+		assert_true(S.bytes_in < len);
+		assert_int_equal(S.bytes_text, len);
+
+		/* two members: the second is again a header + 8 records */
+		write_gz(gz, data, len, "ab");
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 16);
+		assert_int_equal(S.headers, 2);
+		assert_int_equal(S.malformed, 0);
+		assert_int_equal(S.n_issues, 0);
+
+		/* trailing garbage after the last member */
+		{
+			FILE *fp = fopen(gz, "ab");
+			fputs("not gzip\n", fp);
+			fclose(fp);
+		}
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 16);
+		assert_int_equal(S.n_issues, 1);
+		assert_non_null(strstr(S.issues[0].message, "trailing"));
+	}
 	free(data);
 }
 
 static void test_truncated_gzip_keeps_records_and_reports(void **state)
 {
 	char gz[512];
-	char *text = malloc(200000), *data;
+	char *text = malloc(400000), *data;
 	size_t pos = 0, len;
 	(void)state;
 
-	for (int i = 0; i < 2000; i++)
-		pos += (size_t)snprintf(text + pos, 200000 - pos,
+	for (int i = 0; i < 4000; i++)
+		pos += (size_t)snprintf(text + pos, 400000 - pos,
 					"2 123456789010 eni-1 10.0.%d.%d 10.1.0.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
 					i / 250, i % 250, i);
 	snprintf(gz, sizeof(gz), "%s/trunc.log.gz", tmpdir);
 	write_gz(gz, text, pos, "wb");
 	slurp(gz, &data, &len);
-	write_file(gz, data, len / 2);
-	assert_int_equal(read_path(gz, NULL), 0);
-	assert_true(S.records > 0 && S.records < 2000);
-	assert_int_equal(S.malformed + S.records, S.lines);
-	assert_true(S.n_issues >= 1);
-	assert_non_null(strstr(S.issues[S.n_issues - 1].message, "truncated"));
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
+
+		write_file(gz, data, len / 2);
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_true(S.records > 0 && S.records < 4000);
+		assert_int_equal(S.malformed + S.records, S.lines);
+		assert_true(S.n_issues >= 1);
+		assert_non_null(strstr(S.issues[S.n_issues - 1].message, "truncated"));
+
+		/* corrupt the middle of the deflate data */
+		memcpy(text, data, len);
+		for (size_t k = len / 2; k < len / 2 + 64; k++)
+			text[k] ^= 0x5a;
+		write_file(gz, text, len);
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_true(S.records < 4000);
+		assert_non_null(strstr(S.issues[S.n_issues - 1].message, "corrupt"));
+		/* restore text for the next round */
+		pos = 0;
+		for (int i = 0; i < 4000; i++)
+			pos += (size_t)snprintf(text + pos, 400000 - pos,
+						"2 123456789010 eni-1 10.0.%d.%d 10.1.0.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
+						i / 250, i % 250, i);
+	}
 	free(data);
+	free(text);
+}
+
+/* A big gzip file (several pipeline blocks), both thread modes, plus the
+ * callback stopping in the middle (the helper thread must wind down). */
+static void test_large_gzip_pipeline(void **state)
+{
+	char gz[512];
+	size_t cap = (size_t)12 << 20, pos = 0;
+	char *text = malloc(cap);
+	uint64_t want = 0;
+	int n = 0;
+	(void)state;
+
+	while (pos + 200 < cap) {
+		pos += (size_t)snprintf(text + pos, cap - pos,
+					"2 123456789010 eni-%05d 10.0.%d.%d 52.216.1.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
+					n % 977, (n / 250) % 250, n % 250, n);
+		want += (uint64_t)n;
+		n++;
+	}
+	snprintf(gz, sizeof(gz), "%s/big.log.gz", tmpdir);
+	write_gz(gz, text, pos, "wb");
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads, .chunk = 100000 };
+		uint64_t got = 0;
+		struct vpce_error err;
+		size_t seen = 0;
+
+		memset(&S, 0, sizeof(S));
+		assert_int_equal(vpce_flowlog_read_path(gz, &o, collect_bytes, &got, &S, &err), 0);
+		assert_int_equal(S.records, (uint64_t)n);
+		assert_int_equal(S.bytes_text, pos);
+		assert_int_equal(got, want);
+		memset(&S, 0, sizeof(S));
+		assert_int_equal(vpce_flowlog_read_path(gz, &o, stop_after_one, &seen, &S, &err), 42);
+		assert_true(seen > 0 && seen < (size_t)n);
+	}
 	free(text);
 }
 
@@ -670,7 +821,7 @@ static void test_small_chunks_and_overlong_line(void **state)
 	char path[512];
 	char text[2048];
 	size_t pos = 0;
-	struct vpce_flowlog_opts o = { NULL, 3, 64 };
+	struct vpce_flowlog_opts o = { .batch = 3, .chunk = 64 };
 	(void)state;
 
 	pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
@@ -694,7 +845,7 @@ static void test_small_chunks_and_overlong_line(void **state)
 	/* every sample parses the same with tiny chunks */
 	snprintf(path, sizeof(path), "%s/awsdocs-v5-service-traffic-path.log", SAMPLES);
 	{
-		struct vpce_flowlog_opts o2 = { NULL, 1, 320 };
+		struct vpce_flowlog_opts o2 = { .batch = 1, .chunk = 320 };
 		assert_int_equal(read_path(path, &o2), 0);
 		assert_int_equal(S.records, 2);
 		assert_int_equal(C.recs[1].r.traffic_path, 8);
@@ -736,6 +887,19 @@ static void test_directory_tree_s3_and_hive_layouts(void **state)
 	assert_int_equal(S.headers, 3);
 	assert_int_equal(S.malformed, 0);
 	assert_non_null(strstr(S.issues[0].message, "Parquet"));
+
+	/* a symlink back up the tree is reported, not followed: nothing is
+	 * counted twice; a symlink to a file is read */
+	snprintf(p, sizeof(p), "%s/loop", d1);
+	assert_int_equal(symlink("..", p), 0);
+	snprintf(p, sizeof(p), "%s/zz-link.log", d1);
+	assert_int_equal(symlink("b.log", p), 0);
+	snprintf(p, sizeof(p), "%s/tree", tmpdir);
+	assert_int_equal(read_path(p, NULL), 0);
+	assert_int_equal(S.records, 4);
+	assert_int_equal(S.malformed, 0);
+	assert_int_equal(S.n_issues, 2);
+	assert_non_null(strstr(S.issues[0].message, "not followed"));
 }
 
 static void test_stdin_plain_and_gzip(void **state)
@@ -777,13 +941,98 @@ static void test_callback_can_stop_reading(void **state)
 	char path[512];
 	struct vpce_error err;
 	size_t seen = 0;
-	struct vpce_flowlog_opts o = { NULL, 2, 0 };
+	struct vpce_flowlog_opts o = { .batch = 2 };
 	(void)state;
 
 	snprintf(path, sizeof(path), "%s/awsdocs-v3-tcp-flags.log", SAMPLES);
 	memset(&S, 0, sizeof(S));
 	assert_int_equal(vpce_flowlog_read_path(path, &o, stop_after_one, &seen, &S, &err), 42);
 	assert_int_equal(seen, 2);
+}
+
+/* The reader (fast path over whole buffers, chunk boundaries anywhere)
+ * gives exactly what vpce_flowlog_parse_line gives line by line, for a
+ * random mix of valid, damaged, blank and CRLF lines in two formats. */
+static void test_reader_equals_line_parser_on_random_lines(void **state)
+{
+	static const char *v2_ok = "2 111122223333 eni-0a1b2c3d4e5f60718 10.0.1.5 52.216.8.9 49152 443 6 12 3400 1764201600 1764201660 ACCEPT OK";
+	static const char *v5_hdr = "version srcaddr dstaddr bytes action log-status pkt-dst-aws-service flow-direction traffic-path";
+	static const char *v5_ok = "5 10.0.1.5 2600:1f14::5 77 REJECT OK S3 egress 8";
+	char *text = malloc(1 << 20);
+	size_t pos = 0;
+	uint64_t x = 99;
+	struct vpce_flowlog_format fmt;
+	struct vpce_error err;
+	uint64_t want_records = 0, want_malformed = 0, want_bytes = 0;
+	(void)state;
+
+	for (int part = 0; part < 2; part++) {
+		const char *ok = part ? v5_ok : v2_ok;
+		if (part) {
+			pos += (size_t)snprintf(text + pos, 4096, "%s\n", v5_hdr);
+			assert_int_equal(vpce_flowlog_header_parse(v5_hdr, strlen(v5_hdr), &fmt), 1);
+		} else {
+			vpce_flowlog_format_default(&fmt);
+		}
+		for (int i = 0; i < 3000; i++) {
+			char line[512];
+			size_t n = strlen(ok);
+			struct vpce_flow_record r;
+			unsigned bad;
+			const char *why;
+
+			memcpy(line, ok, n + 1);
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			switch (x % 8) {
+			case 0: /* damage one byte */
+				line[(x >> 8) % n] = "x-: 9\t."[(x >> 20) % 7];
+				break;
+			case 1: /* cut */
+				n = (x >> 8) % n;
+				line[n] = 0;
+				break;
+			case 2: /* trailing spaces / CR */
+				n += (size_t)snprintf(line + n, 8, "%s", (x >> 8) & 1 ? "  " : "\r");
+				break;
+			default:
+				break;
+			}
+			memcpy(text + pos, line, n);
+			pos += n;
+			text[pos++] = '\n';
+			memset(&r, 0, sizeof(r));
+			{
+				size_t k = n;
+				while (k && (line[k - 1] == ' ' || line[k - 1] == '\r' || line[k - 1] == '\t'))
+					k--;
+				if (k == 0)
+					continue; /* blank */
+			}
+			if (vpce_flowlog_parse_line(&fmt, line, n, &r, &bad, &why) == 0) {
+				want_records++;
+				want_bytes += r.bytes + (r.dstaddr.family == 4 ? vpce_cidr_v4(&r.dstaddr) : r.dstaddr.lo);
+			} else {
+				want_malformed++;
+			}
+		}
+	}
+	for (size_t chunk = 300; chunk <= 1 << 20; chunk = chunk * 5 + 7) {
+		char path[512];
+		struct vpce_flowlog_opts o = { .batch = 7, .chunk = chunk };
+		uint64_t got_bytes = 0;
+
+		snprintf(path, sizeof(path), "%s/random.log", tmpdir);
+		write_file(path, text, pos);
+		reset();
+		assert_int_equal(vpce_flowlog_read_path(path, &o, collect_sum, &got_bytes, &S, &err), 0);
+		assert_int_equal(S.records, want_records);
+		assert_int_equal(S.malformed, want_malformed);
+		assert_int_equal(got_bytes, want_bytes);
+		assert_int_equal(S.bytes_text, pos);
+	}
+	free(text);
 }
 
 static int setup(void **state)
@@ -822,13 +1071,16 @@ int main(void)
 		cmocka_unit_test(test_malformed_lines_are_counted_with_line_numbers),
 		cmocka_unit_test(test_only_first_issues_are_kept_but_all_counted),
 		cmocka_unit_test(test_address_and_number_edge_cases),
+		cmocka_unit_test(test_numbers_of_every_length),
 		cmocka_unit_test(test_gzip_equals_plain_and_concatenated_members_work),
 		cmocka_unit_test(test_truncated_gzip_keeps_records_and_reports),
+		cmocka_unit_test(test_large_gzip_pipeline),
 		cmocka_unit_test(test_small_chunks_and_overlong_line),
 		cmocka_unit_test(test_directory_tree_s3_and_hive_layouts),
 		cmocka_unit_test(test_stdin_plain_and_gzip),
 		cmocka_unit_test(test_missing_path_is_io_error),
 		cmocka_unit_test(test_callback_can_stop_reading),
+		cmocka_unit_test(test_reader_equals_line_parser_on_random_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
