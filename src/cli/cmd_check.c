@@ -1,6 +1,7 @@
 /* vpce check — every workload's path to every AWS service. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "vpce/buf.h"
 #include "vpce/ipranges.h"
@@ -99,7 +100,7 @@ int cmd_check(int argc, char **argv)
 	struct ipr_ctx ipr;
 	const char **notes = NULL;
 	size_t nnotes = 0, anotes = 0;
-	bool explain = false, all_private = true;
+	bool explain = false, all_private = true, progress;
 	struct vpce_check_request req;
 	const char **ckeys = NULL, **cvals = NULL;
 	size_t nctx = 0, nvals = 0, akeys = 0, avals = 0;
@@ -249,7 +250,10 @@ int cmd_check(int argc, char **argv)
 	verdicts = calloc(nsources * nservices + 1, sizeof(*verdicts));
 	if (!verdicts)
 		goto oom;
+	progress = isatty(fileno(stderr)) && nsources * nservices >= 20000;
 	for (size_t s = 0; s < nsources; s++) {
+		if (progress && s % 512 == 0)
+			fprintf(stderr, "\rvpce check: %zu/%zu sources", s, nsources);
 		for (size_t t = 0; t < nservices; t++) {
 			if (vpce_engine_check(e, &sources[s], services[t], &verdicts[nv], &err) != 0) {
 				rc = cli_fail(&err);
@@ -259,6 +263,8 @@ int cmd_check(int argc, char **argv)
 			nv++;
 		}
 	}
+	if (progress)
+		fprintf(stderr, "\rvpce check: %zu/%zu sources\n", nsources, nsources);
 	for (uint32_t i = 0; i < m->nnotes; i++)
 		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, m->notes[i]) != 0)
 			goto oom;
