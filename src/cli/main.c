@@ -10,6 +10,8 @@ static const struct vpce_cmd commands[] = {
 	  cmd_check, cmd_check_help },
 	{ "policy", "lint, evaluate and generate IAM endpoint policies", cmd_policy,
 	  cmd_policy_help },
+	{ "audit", "findings with stable ids: endpoint gaps, policies, DNS, SGs (table, JSON, SARIF)", cmd_audit,
+	  cmd_audit_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
