@@ -171,7 +171,7 @@ int vpce_render_audit_sarif(struct vpce_buf *b, const struct vpce_audit *a, int 
 		vpce_buf_puts(b, "\"kind\": \"resource\"}]}],\n         \"partialFingerprints\": {");
 		{
 			struct vpce_buf t = VPCE_BUF_INIT;
-			vpce_buf_printf(&t, "%s/%s", f->rule_id, f->resource);
+			vpce_buf_printf(&t, "%s/%s/%s", f->rule_id, f->resource, f->reason);
 			kv(b, "vpceFinding/v1", t.ptr ? t.ptr : "", false);
 			if (t.failed)
 				b->failed = true;
