@@ -64,4 +64,32 @@ struct cli_ipr {
 size_t cli_public_prefixes(void *ctx, const char *service, const char *region, const struct vpce_cidr **out);
 void cli_ipr_release(struct cli_ipr *x);
 
+/* Every default source x default service, as `vpce check` with no --from/--to
+ * decides it (same order). Verdict strings live in the engine. Progress per
+ * source on stderr (terminal only). Caller frees v, src and services. */
+struct vpce_engine;
+struct vpce_model;
+struct vpce_verdict;
+struct vpce_source;
+struct cli_paths {
+	struct vpce_verdict *v;
+	struct vpce_source *src;   /* src[i] is the source of v[i] */
+	size_t n;
+	const char **services;
+	size_t nservices;
+};
+int cli_check_all(struct vpce_engine *e, struct cli_paths *out, const char *what, struct vpce_error *err);
+void cli_paths_release(struct cli_paths *p);
+
+struct vpce_buf;
+/* DOT for the subnet-level rows of p (cmd_diagram.c; also used by report). */
+struct vpce_diagram_options;
+int cli_diagram_dot(const struct vpce_model *m, const struct cli_paths *p, const struct vpce_diagram_options *o,
+		    struct vpce_buf *out, struct vpce_error *err);
+
+/* Run Graphviz `dot -T<format>` on text; output appended to out.
+ * Returns 0, -1 when dot is not installed, -2 when it failed (msg says why). */
+struct vpce_buf;
+int cli_run_dot(const char *format, const char *text, size_t len, struct vpce_buf *out, char *msg, size_t msglen);
+
 #endif

@@ -12,6 +12,8 @@ static const struct vpce_cmd commands[] = {
 	  cmd_policy_help },
 	{ "audit", "findings with stable ids: endpoint gaps, policies, DNS, SGs (table, JSON, SARIF)", cmd_audit,
 	  cmd_audit_help },
+	{ "diagram", "Graphviz diagram of a VPC: subnets, gateways, endpoints, paths by verdict", cmd_diagram,
+	  cmd_diagram_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
