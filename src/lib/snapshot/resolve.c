@@ -52,7 +52,8 @@ static int group_sg_sets(struct vpce_model *m, struct vpce_error *err)
 		uint32_t sorted[64], n = e->nsgs < 64 ? e->nsgs : 64, v;
 		char *k;
 
-		memcpy(sorted, e->sgs, n * sizeof(*sorted));
+		if (n)
+			memcpy(sorted, e->sgs, n * sizeof(*sorted));
 		qsort(sorted, n, sizeof(*sorted), cmp_u32);
 		vpce_buf_clear(&key);
 		for (uint32_t j = 0; j < n; j++)
