@@ -14,6 +14,8 @@ static const struct vpce_cmd commands[] = {
 	  cmd_audit_help },
 	{ "diagram", "Graphviz diagram of a VPC: subnets, gateways, endpoints, paths by verdict", cmd_diagram,
 	  cmd_diagram_help },
+	{ "report", "one self-contained HTML report: summary, path matrix, findings, diagram", cmd_report,
+	  cmd_report_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
