@@ -22,6 +22,9 @@ struct vpce_report_input {
 	const char *svg;                    /* Graphviz SVG of the diagram, or NULL */
 	size_t svg_len;
 	const char *diagram_note;           /* shown instead of the diagram when svg is NULL */
+	size_t max_rows;                    /* matrix rows shown (sources); 0: 400. The summary
+					       always counts every row. */
+	size_t max_findings;                /* findings listed; 0: 1000 (summary counts all) */
 };
 
 /* Appends a complete HTML document to out. */

@@ -15,7 +15,8 @@
 void cmd_report_help(FILE *out)
 {
 	fprintf(out,
-		"usage: vpce report SNAPSHOT [-o FILE] [--vpc ID] [--no-diagram] [--region R]\n\n"
+		"usage: vpce report SNAPSHOT [-o FILE] [--vpc ID] [--no-diagram] [--region R]\n"
+		"                   [--max-rows N] [--max-findings N] [--max-subnets N]\n\n"
 		"Writes one self-contained HTML page (no external assets, works offline, prints):\n"
 		"summary (paths private/public/blocked, findings by severity), the path matrix\n"
 		"(the rows of 'vpce check'), the audit findings ('vpce audit'), the diagram as\n"
@@ -24,7 +25,10 @@ void cmd_report_help(FILE *out)
 		"  -o FILE        write to FILE (default: stdout)\n"
 		"  --vpc ID       draw only this VPC in the diagram\n"
 		"  --no-diagram   leave the diagram out\n"
-		"  --region R     region when folder and AZ names don't tell\n\n"
+		"  --region R     region when folder and AZ names don't tell\n"
+		"  --max-rows N   path-matrix rows shown (default 400; the summary counts all)\n"
+		"  --max-findings N  findings listed (default 1000; the summary counts all)\n"
+		"  --max-subnets N   diagram subnet nodes per VPC (default 24)\n\n"
 		"Exit: 0 written, 2 usage or input error.\n");
 }
 
@@ -38,6 +42,7 @@ int cmd_report(int argc, char **argv)
 {
 	const char *snapshot = NULL, *outfile = NULL, *region = NULL, *diagram_note = NULL;
 	bool no_diagram = false;
+	size_t max_rows = 0, max_findings = 0;
 	struct vpce_snapshot_options sopts = { NULL, note_skipped, NULL };
 	struct vpce_engine_options eopts;
 	struct vpce_diagram_options dopts;
@@ -66,7 +71,9 @@ int cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *x = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = strcmp(x, "-o") == 0 || strcmp(x, "--vpc") == 0 || strcmp(x, "--region") == 0;
+		bool takes = strcmp(x, "-o") == 0 || strcmp(x, "--vpc") == 0 || strcmp(x, "--region") == 0 ||
+			     strcmp(x, "--max-rows") == 0 || strcmp(x, "--max-findings") == 0 ||
+			     strcmp(x, "--max-subnets") == 0;
 		if (takes && !val) {
 			rc = cli_usage("report", "%s needs a value", x);
 			goto out;
@@ -77,6 +84,19 @@ int cmd_report(int argc, char **argv)
 			dopts.vpc = val;
 		} else if (strcmp(x, "--region") == 0) {
 			region = val;
+		} else if (strcmp(x, "--max-rows") == 0 || strcmp(x, "--max-findings") == 0 ||
+			   strcmp(x, "--max-subnets") == 0) {
+			long n;
+			if (cli_parse_int(val, 1, 10000000, &n) != 0) {
+				rc = cli_usage("report", "%s: expected a positive number, got '%s'", x, val);
+				goto out;
+			}
+			if (strcmp(x, "--max-rows") == 0)
+				max_rows = (size_t)n;
+			else if (strcmp(x, "--max-findings") == 0)
+				max_findings = (size_t)n;
+			else
+				dopts.max_subnets = (size_t)n;
 		} else if (strcmp(x, "--no-diagram") == 0) {
 			no_diagram = true;
 			continue;
@@ -148,6 +168,8 @@ int cmd_report(int argc, char **argv)
 	rin.svg = svg.len ? svg.ptr : NULL;
 	rin.svg_len = svg.len;
 	rin.diagram_note = diagram_note;
+	rin.max_rows = max_rows;
+	rin.max_findings = max_findings;
 	if (vpce_render_html(&html, &rin) != 0)
 		goto oom;
 	if (outfile) {

@@ -207,6 +207,40 @@ class AuditFormats(unittest.TestCase):
         self.assertRegex(p.stdout, r"\d+ findings?: \d+ critical, \d+ high, \d+ medium, \d+ low")
 
 
+class AuditProgress(unittest.TestCase):
+    snap = os.path.join(DATA, "audit", "vpce002", "raise")
+
+    def test_progress_on_a_terminal_stderr_and_erased(self):
+        import pty
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.run([vpce_bin(), "audit", self.snap, "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=slave, timeout=60)
+            os.close(slave)
+            slave = None
+            err = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                err += chunk
+        finally:
+            if slave is not None:
+                os.close(slave)
+            os.close(master)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn(b"audit: checking subnets", err)
+        self.assertIn(b"\r\x1b[K", err)  # the line is erased at the end
+        json.loads(p.stdout)  # stdout stays clean JSON
+
+    def test_no_progress_when_stderr_is_not_a_terminal(self):
+        p = run("audit", self.snap, "--format", "json")
+        self.assertNotIn("checking subnets", p.stderr)
+
+
 class AuditExit(unittest.TestCase):
     snap = os.path.join(DATA, "scenarios", "endpoint-policy-deny-only")  # high + medium
 

@@ -82,6 +82,18 @@ class ReportNumbers(unittest.TestCase):
             self.assertEqual(rows, [(f["severity"], f["id"]) for f in aud["findings"]], snap)
 
 
+    def test_caps_keep_the_summary_whole_and_say_so(self):
+        snap = "scenarios/endpoint-policy-deny-only"
+        full, _ = report(snap)
+        capped, _ = report(snap, "--max-rows", "1", "--max-findings", "1")
+        self.assertEqual(counts(full), counts(capped))
+        self.assertIn('data-truncated="rows"', capped)
+        self.assertIn('data-truncated="findings"', capped)
+        self.assertNotIn("data-truncated", full)
+        self.assertEqual(len(re.findall(r'<tr data-severity=', capped)), 1)
+        self.assertEqual(len(re.findall(r'<th scope="row">', capped)), 1)
+
+
 class ReportDocument(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

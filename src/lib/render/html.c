@@ -56,33 +56,55 @@ static const char CSS[] =
 	"h2{break-after:avoid}td.private,td.public,td.blocked,thead th{-webkit-print-color-adjust:exact;"
 	"print-color-adjust:exact}}";
 
-static size_t find(const char **list, size_t n, const char *s)
+/* Index of s in a string map of list positions; adds it when new. */
+static size_t intern(struct vpce_strmap *map, const char **list, size_t *n, const char *s, int *rc)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i], s) == 0)
-			return i;
-	return n;
+	uint32_t v;
+
+	if (vpce_strmap_get(map, s, &v))
+		return v;
+	if (vpce_strmap_put(map, s, (uint32_t)*n) != 0) {
+		*rc = VPCE_ENOMEM;
+		return 0;
+	}
+	list[*n] = s;
+	return (*n)++;
 }
 
 static int matrix(struct vpce_buf *b, const struct vpce_report_input *in)
 {
-	size_t n = in->nv, nr = 0, nc = 0;
+	size_t n = in->nv, nr = 0, nc = 0, max = in->max_rows ? in->max_rows : 400, shown;
 	const char **rows = calloc(n + 1, sizeof(*rows)), **cols = calloc(n + 1, sizeof(*cols));
+	size_t *ri = calloc(n + 1, sizeof(*ri)), *ci = calloc(n + 1, sizeof(*ci));
 	const struct vpce_verdict **cell = NULL;
+	struct vpce_strmap rmap, cmap;
+	int rc = 0;
 
-	if (!rows || !cols)
-		goto oom;
-	for (size_t i = 0; i < n; i++) {
-		if (find(rows, nr, in->v[i].from) == nr)
-			rows[nr++] = in->v[i].from;
-		if (find(cols, nc, in->v[i].to) == nc)
-			cols[nc++] = in->v[i].to;
+	vpce_strmap_init(&rmap);
+	vpce_strmap_init(&cmap);
+	if (!rows || !cols || !ri || !ci) {
+		rc = VPCE_ENOMEM;
+		goto out;
 	}
-	cell = calloc(nr * nc + 1, sizeof(*cell));
-	if (!cell)
-		goto oom;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		ri[i] = intern(&rmap, rows, &nr, in->v[i].from, &rc);
+		ci[i] = intern(&cmap, cols, &nc, in->v[i].to, &rc);
+	}
+	if (rc)
+		goto out;
+	shown = nr < max ? nr : max;
+	cell = calloc(shown * nc + 1, sizeof(*cell));
+	if (!cell) {
+		rc = VPCE_ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
-		cell[find(rows, nr, in->v[i].from) * nc + find(cols, nc, in->v[i].to)] = &in->v[i];
+		if (ri[i] < shown)
+			cell[ri[i] * nc + ci[i]] = &in->v[i];
+	if (shown < nr)
+		vpce_buf_printf(b, "<p role=\"note\" data-truncated=\"rows\">The first %zu of %zu sources are shown; the "
+				   "summary counts all of them (every row: <code>vpce check SNAPSHOT --format json</code>)."
+				   "</p>\n", shown, nr);
 	vpce_buf_puts(b, "<table id=\"path-matrix\"><caption>Each cell: the verdict in words (private, public, blocked), "
 			 "the way (gateway or interface endpoint, NAT, internet gateway, or the step that blocks) and the "
 			 "resource it goes through.</caption>\n<thead><tr><th scope=\"col\">Source</th>");
@@ -92,7 +114,7 @@ static int matrix(struct vpce_buf *b, const struct vpce_report_input *in)
 		vpce_buf_puts(b, "</th>");
 	}
 	vpce_buf_puts(b, "</tr></thead>\n<tbody>\n");
-	for (size_t r = 0; r < nr; r++) {
+	for (size_t r = 0; r < shown; r++) {
 		vpce_buf_puts(b, "<tr><th scope=\"row\">");
 		h(b, rows[r]);
 		vpce_buf_puts(b, "</th>");
@@ -121,19 +143,21 @@ static int matrix(struct vpce_buf *b, const struct vpce_report_input *in)
 		vpce_buf_puts(b, "</tr>\n");
 	}
 	vpce_buf_puts(b, "</tbody></table>\n");
+out:
+	vpce_strmap_release(&rmap);
+	vpce_strmap_release(&cmap);
 	free(rows);
 	free(cols);
+	free(ri);
+	free(ci);
 	free(cell);
-	return 0;
-oom:
-	free(rows);
-	free(cols);
-	free(cell);
-	return VPCE_ENOMEM;
+	return rc;
 }
 
-static void findings(struct vpce_buf *b, const struct vpce_audit *a)
+static void findings(struct vpce_buf *b, const struct vpce_audit *a, size_t max)
 {
+	size_t shown;
+
 	if (!a) {
 		vpce_buf_puts(b, "<p>The audit was not run.</p>\n");
 		return;
@@ -142,11 +166,16 @@ static void findings(struct vpce_buf *b, const struct vpce_audit *a)
 		vpce_buf_puts(b, "<p>No findings.</p>\n");
 		return;
 	}
+	shown = a->count < max ? a->count : max;
+	if (shown < a->count)
+		vpce_buf_printf(b, "<p role=\"note\" data-truncated=\"findings\">The first %zu of %zu findings are listed; "
+				   "the summary counts all of them (every finding: <code>vpce audit SNAPSHOT --format json"
+				   "</code>).</p>\n", shown, a->count);
 	vpce_buf_puts(b, "<table id=\"findings-table\"><caption>Audit findings, ordered by rule id (the rules: docs/AUDIT.md)."
 			 "</caption>\n<thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Severity</th>"
 			 "<th scope=\"col\">Resource</th><th scope=\"col\">Reason</th><th scope=\"col\">Fix</th>"
 			 "<th scope=\"col\">AWS documentation</th></tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < a->count; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const struct vpce_finding *f = &a->findings[i];
 		const char *sev = vpce_severity_name(f->severity);
 		vpce_buf_printf(b, "<tr data-severity=\"%s\"><td>%s</td><td class=\"sev-%s\"><span class=\"tag\">%s</span></td>"
@@ -235,7 +264,7 @@ int vpce_render_html(struct vpce_buf *b, const struct vpce_report_input *in)
 	vpce_buf_puts(b, "</section>\n");
 
 	vpce_buf_puts(b, "<section id=\"findings\" aria-labelledby=\"h-findings\">\n<h2 id=\"h-findings\">Findings</h2>\n");
-	findings(b, a);
+	findings(b, a, in->max_findings ? in->max_findings : 1000);
 	vpce_buf_puts(b, "</section>\n");
 
 	vpce_buf_puts(b, "<section id=\"diagram\" aria-labelledby=\"h-diagram\">\n<h2 id=\"h-diagram\">Diagram</h2>\n");
