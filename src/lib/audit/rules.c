@@ -29,6 +29,8 @@ struct actx {
 	size_t nservices;
 	struct sv *sv;           /* nsubnets x nservices */
 	bool *subnet_has_workload;
+	bool *sg_on_workload;    /* security group carried by a workload ENI */
+	bool *vpc_has_eks;       /* an "Amazon EKS" network interface in the VPC */
 };
 
 struct vpce_audit_priv {
@@ -71,12 +73,17 @@ static bool is_service(const struct vpce_endpoint *ep, const char *short_name)
 	return ep->service_short && strcmp(ep->service_short, short_name) == 0;
 }
 
-/* Index of an endpoint in vpc for service short_name of the given type (or any type when type < 0). */
+/* Index of an endpoint in vpc for service short_name of the given type (or
+ * any type when type < 0), for the VPC's own region (an endpoint to another
+ * region's service does not serve this one's). */
 static uint32_t find_endpoint(const struct vpce_model *m, uint32_t vpc, const char *short_name, int type)
 {
+	const char *region = vpc < m->nvpcs ? m->vpcs[vpc].region : NULL;
+
 	for (uint32_t i = 0; i < m->nendpoints; i++) {
 		const struct vpce_endpoint *ep = &m->endpoints[i];
-		if (ep->vpc == vpc && is_service(ep, short_name) && (type < 0 || ep->type == type))
+		if (ep->vpc == vpc && is_service(ep, short_name) && (type < 0 || ep->type == type) &&
+		    (!region || !ep->service_region || strcmp(region, ep->service_region) == 0))
 			return i;
 	}
 	return VPCE_NONE;
@@ -105,11 +112,23 @@ static int prepass(struct actx *c, const struct vpce_audit_options *o, struct vp
 		return rc;
 	c->sv = calloc((size_t)m->nsubnets * c->nservices + 1, sizeof(*c->sv));
 	c->subnet_has_workload = calloc((size_t)m->nsubnets + 1, sizeof(bool));
-	if (!c->sv || !c->subnet_has_workload)
+	c->sg_on_workload = calloc((size_t)m->nsgs + 1, sizeof(bool));
+	c->vpc_has_eks = calloc((size_t)m->nvpcs + 1, sizeof(bool));
+	if (!c->sv || !c->subnet_has_workload || !c->sg_on_workload || !c->vpc_has_eks)
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < m->nenis; i++)
-		if (m->enis[i].kind == VPCE_ENI_WORKLOAD && m->enis[i].subnet != VPCE_NONE)
-			c->subnet_has_workload[m->enis[i].subnet] = true;
+	for (uint32_t i = 0; i < m->nenis; i++) {
+		const struct vpce_eni *en = &m->enis[i];
+		if (en->vpc != VPCE_NONE && en->vpc < m->nvpcs && en->description &&
+		    vpce_str_startswith(en->description, "Amazon EKS"))
+			c->vpc_has_eks[en->vpc] = true;
+		if (en->kind != VPCE_ENI_WORKLOAD)
+			continue;
+		if (en->subnet != VPCE_NONE)
+			c->subnet_has_workload[en->subnet] = true;
+		for (uint32_t k = 0; k < en->nsgs; k++)
+			if (en->sgs[k] != VPCE_NONE)
+				c->sg_on_workload[en->sgs[k]] = true;
+	}
 	for (uint32_t i = 0; i < m->ninstances; i++)
 		if (m->instances[i].subnet != VPCE_NONE)
 			c->subnet_has_workload[m->instances[i].subnet] = true;
@@ -292,8 +311,10 @@ static void rule_sg_open(struct actx *c)
 /* Does an ingress rule admit tcp/443 from the VPC's workloads? CIDRs that
  * overlap the VPC, any prefix list (not expanded here), or a security group
  * carried by a workload ENI in the VPC. */
-static bool admits_workloads(const struct vpce_model *m, uint32_t vpc, const struct vpce_sg_rule *r)
+static bool admits_workloads(const struct actx *c, uint32_t vpc, const struct vpce_sg_rule *r)
 {
+	const struct vpce_model *m = c->m;
+
 	if (!rule_has_port(r, 443))
 		return false;
 	switch (r->peer_kind) {
@@ -305,15 +326,8 @@ static bool admits_workloads(const struct vpce_model *m, uint32_t vpc, const str
 	case VPCE_PEER_PREFIX_LIST:
 		return true;
 	default:
-		for (uint32_t i = 0; i < m->nenis; i++) {
-			const struct vpce_eni *e = &m->enis[i];
-			if (e->vpc != vpc || e->kind != VPCE_ENI_WORKLOAD)
-				continue;
-			for (uint32_t k = 0; k < e->nsgs; k++)
-				if (e->sgs[k] != VPCE_NONE && e->sgs[k] == r->peer_idx)
-					return true;
-		}
-		return false;
+		/* A referenced group admits the ENIs that carry it (any VPC: peering). */
+		return r->peer_idx != VPCE_NONE && c->sg_on_workload[r->peer_idx];
 	}
 }
 
@@ -339,7 +353,7 @@ static void rule_sg_no_443(struct actx *c)
 			}
 			g = &m->sgs[ep->sgs[k]];
 			for (uint32_t r = 0; r < g->ningress && !ok; r++)
-				ok = admits_workloads(m, ep->vpc, &g->ingress[r]);
+				ok = admits_workloads(c, ep->vpc, &g->ingress[r]);
 		}
 		if (ok || dangling)
 			continue;
@@ -663,10 +677,8 @@ static bool trig_eks(struct actx *c, uint32_t v)
 {
 	const struct vpce_model *m = c->m;
 
-	for (uint32_t i = 0; i < m->nenis; i++)
-		if (m->enis[i].vpc == v && m->enis[i].description &&
-		    vpce_str_startswith(m->enis[i].description, "Amazon EKS"))
-			return true;
+	if (c->vpc_has_eks[v])
+		return true;
 	return find_endpoint(m, v, "eks", -1) != VPCE_NONE || find_endpoint(m, v, "eks-auth", -1) != VPCE_NONE;
 }
 
@@ -692,34 +704,56 @@ static void rule_eks_set(struct actx *c)
 static void rule_centralise(struct actx *c)
 {
 	const struct vpce_model *m = c->m;
+	struct vpce_strmap first, pairs;  /* service -> first endpoint; "service|vpc" seen */
+	size_t *count = calloc((size_t)m->nendpoints + 1, sizeof(*count));
 
+	vpce_strmap_init(&first);
+	vpce_strmap_init(&pairs);
+	if (!count) {
+		c->rc = VPCE_ENOMEM;
+		goto out;
+	}
 	for (uint32_t i = 0; i < m->nendpoints; i++) {
 		const struct vpce_endpoint *ep = &m->endpoints[i];
-		size_t nv = 0;
-		bool first = true;
-		struct vpce_finding *_f;
-
-		if (ep->type != VPCE_EP_INTERFACE)
+		uint32_t f, dummy;
+		char *pair;
+		if (ep->type != VPCE_EP_INTERFACE || ep->vpc == VPCE_NONE || !ep->service)
 			continue;
-		for (uint32_t j = 0; j < i && first; j++)
-			first = !(m->endpoints[j].type == VPCE_EP_INTERFACE && strcmp(m->endpoints[j].service, ep->service) == 0);
-		if (!first)
-			continue;
-		for (uint32_t v = 0; v < m->nvpcs; v++) {
-			bool has = false;
-			for (uint32_t j = i; j < m->nendpoints && !has; j++)
-				has = m->endpoints[j].vpc == v && m->endpoints[j].type == VPCE_EP_INTERFACE &&
-				      strcmp(m->endpoints[j].service, ep->service) == 0;
-			nv += has;
+		if (!vpce_strmap_get(&first, ep->service, &f)) {
+			f = i;
+			if (vpce_strmap_put(&first, ep->service, f) != 0) {
+				c->rc = VPCE_ENOMEM;
+				goto out;
+			}
 		}
-		if (nv < c->central_threshold)
+		pair = vpce_arena_printf(c->arena, "%s|%u", ep->service, ep->vpc);
+		if (!pair) {
+			c->rc = VPCE_ENOMEM;
+			goto out;
+		}
+		if (vpce_strmap_get(&pairs, pair, &dummy))
+			continue;
+		if (vpce_strmap_put(&pairs, pair, 1) != 0) {
+			c->rc = VPCE_ENOMEM;
+			goto out;
+		}
+		count[f]++;
+	}
+	for (uint32_t i = 0; i < m->nendpoints; i++) {
+		const struct vpce_endpoint *ep = &m->endpoints[i];
+		struct vpce_finding *_f;
+		if (count[i] < c->central_threshold)
 			continue;
 		_f = add(c, -1, ep->service, VPCE_NONE);
 		SET(c, reason, "%s has an interface endpoint in %zu VPCs (threshold %u): a centralisation candidate",
-		    ep->service, nv, c->central_threshold);
+		    ep->service, count[i], c->central_threshold);
 		SET(c, fix, "share one %s endpoint from a hub VPC (Transit Gateway or peering plus Route 53 private hosted "
 			    "zones associated with the spokes)", ep->service_short);
 	}
+out:
+	vpce_strmap_release(&first);
+	vpce_strmap_release(&pairs);
+	free(count);
 }
 
 /* VPCE016 — VPC user guide, "Network ACL rules" / "Ephemeral ports": NACLs
@@ -729,8 +763,10 @@ static void rule_centralise(struct actx *c)
 static void rule_nacl_return(struct actx *c)
 {
 	const struct vpce_model *m = c->m;
+	struct vpce_strmap seen;   /* "nacl|service index" reported */
 
-	for (size_t k = 0; k < c->nservices; k++) {
+	vpce_strmap_init(&seen);
+	for (size_t k = 0; k < c->nservices && !c->rc; k++) {
 		for (uint32_t s = 0; s < m->nsubnets; s++) {
 			const struct sv *x = &c->sv[(size_t)s * c->nservices + k];
 			const struct vpce_subnet *sn = &m->subnets[s];
@@ -746,9 +782,14 @@ static void rule_nacl_return(struct actx *c)
 			}
 			if (!has_ep)
 				continue;
-			for (uint32_t p = 0; p < s && !dup; p++)
-				dup = c->sv[(size_t)p * c->nservices + k].nacl_return &&
-				      strcmp(c->sv[(size_t)p * c->nservices + k].nacl_return, x->nacl_return) == 0;
+			{
+				uint32_t v;
+				char *key = vpce_arena_printf(c->arena, "%s|%zu", x->nacl_return, k);
+				if (!key || (!(dup = vpce_strmap_get(&seen, key, &v)) && vpce_strmap_put(&seen, key, 1) != 0)) {
+					c->rc = VPCE_ENOMEM;
+					break;
+				}
+			}
 			if (dup)
 				continue;
 			_f = add(c, -1, x->nacl_return, sn->vpc);
@@ -758,6 +799,7 @@ static void rule_nacl_return(struct actx *c)
 				    "(tcp 32768-60999 for Linux clients, 1024-65535 to cover all) in %s", sn->id, c->services[k], x->nacl_return);
 		}
 	}
+	vpce_strmap_release(&seen);
 }
 
 /* ---- the table ------------------------------------------------------------------ */
@@ -903,6 +945,8 @@ out:
 	free(c.f);
 	free(c.sv);
 	free(c.subnet_has_workload);
+	free(c.sg_on_workload);
+	free(c.vpc_has_eks);
 	free(c.services);
 	vpce_audit_free(a);
 	return rc;

@@ -182,6 +182,27 @@ static void test_findings_are_in_rule_order_and_counted_by_severity(void **state
 	vpce_model_free(m);
 }
 
+#define ECR_EPS(s3svc) "{'VpcEndpoints':[" \
+	"{'VpcEndpointId':'vpce-api','VpcId':'vpc-1','ServiceName':'com.amazonaws.us-east-1.ecr.api','VpcEndpointType':'Interface','State':'available','SubnetIds':['subnet-a']}," \
+	"{'VpcEndpointId':'vpce-dkr','VpcId':'vpc-1','ServiceName':'com.amazonaws.us-east-1.ecr.dkr','VpcEndpointType':'Interface','State':'available','SubnetIds':['subnet-a']}," \
+	"{'VpcEndpointId':'vpce-s3','VpcId':'vpc-1','ServiceName':'" s3svc "','VpcEndpointType':'Gateway','State':'available','RouteTableIds':[]}]}"
+
+static void test_other_regions_endpoint_does_not_complete_a_set(void **state)
+{
+	struct vpce_model *here = tu_load("a/us-east-1/v.json", VPCS, "s.json", SUBNETS, "p.json",
+					  ECR_EPS("com.amazonaws.us-east-1.s3"), NULL);
+	struct vpce_model *there = tu_load("a/us-east-1/v.json", VPCS, "s.json", SUBNETS, "p.json",
+					   ECR_EPS("com.amazonaws.us-west-2.s3"), NULL);
+	struct vpce_audit *a1 = audit(here), *a2 = audit(there);
+	(void)state;
+	assert_int_equal(count(a1, "VPCE012", NULL, NULL), 0);
+	assert_int_equal(count(a2, "VPCE012", "vpc-1", NULL), 1);
+	vpce_audit_free(a1);
+	vpce_audit_free(a2);
+	vpce_model_free(here);
+	vpce_model_free(there);
+}
+
 static void test_json_and_sarif_render(void **state)
 {
 	struct vpce_model *m = tu_load("a/us-east-1/v.json", VPCS, "s.json", SUBNETS, "e.json", ENIS, "g.json",
@@ -213,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_sg_with_port_80_only_misses_443),
 		cmocka_unit_test(test_failed_endpoint_is_high_pending_is_medium),
 		cmocka_unit_test(test_findings_are_in_rule_order_and_counted_by_severity),
+		cmocka_unit_test(test_other_regions_endpoint_does_not_complete_a_set),
 		cmocka_unit_test(test_json_and_sarif_render),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
