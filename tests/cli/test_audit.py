@@ -110,37 +110,105 @@ class AuditCoverage(unittest.TestCase):
             self.assertIn(r["name"], doc)
 
 
+# Property names each SARIF 2.1.0 object allows ("additionalProperties": false in
+# sarif-schema-2.1.0.json), for the objects vpce writes; propertyBag allows anything.
+ALLOWED = {
+    "sarifLog": {"$schema", "version", "runs", "inlineExternalProperties", "properties"},
+    "run": {"tool", "invocations", "conversion", "language", "versionControlProvenance",
+            "originalUriBaseIds", "artifacts", "logicalLocations", "graphs", "results",
+            "automationDetails", "runAggregates", "baselineGuid", "redactionTokens",
+            "defaultEncoding", "defaultSourceLanguage", "newlineSequences", "columnKind",
+            "externalPropertyFileReferences", "threadFlowLocations", "taxonomies", "addresses",
+            "translations", "policies", "webRequests", "webResponses", "specialLocations",
+            "properties"},
+    "tool": {"driver", "extensions", "properties"},
+    "toolComponent": {"guid", "name", "organization", "product", "productSuite",
+                      "shortDescription", "fullDescription", "fullName", "version",
+                      "semanticVersion", "dottedQuadFileVersion", "releaseDateUtc", "downloadUri",
+                      "informationUri", "globalMessageStrings", "notifications", "rules", "taxa",
+                      "locations", "language", "contents", "isComprehensive",
+                      "localizedDataSemanticVersion",
+                      "minimumRequiredLocalizedDataSemanticVersion", "associatedComponent",
+                      "translationMetadata", "supportedTaxonomies", "properties"},
+    "reportingDescriptor": {"id", "deprecatedIds", "guid", "deprecatedGuids", "name",
+                            "deprecatedNames", "shortDescription", "fullDescription",
+                            "messageStrings", "defaultConfiguration", "helpUri", "help",
+                            "relationships", "properties"},
+    "reportingConfiguration": {"enabled", "level", "rank", "parameters", "properties"},
+    "multiformatMessageString": {"text", "markdown", "properties"},
+    "message": {"text", "markdown", "id", "arguments", "properties"},
+    "result": {"ruleId", "ruleIndex", "rule", "kind", "level", "message", "analysisTarget",
+               "locations", "guid", "correlationGuid", "occurrenceCount", "partialFingerprints",
+               "fingerprints", "stacks", "codeFlows", "graphs", "graphTraversals",
+               "relatedLocations", "suppressions", "baselineState", "rank", "attachments",
+               "hostedViewerUri", "workItemUris", "provenance", "fixes", "taxa", "webRequest",
+               "webResponse", "properties"},
+    "location": {"id", "physicalLocation", "logicalLocations", "message", "annotations",
+                 "relationships", "properties"},
+    "physicalLocation": {"address", "artifactLocation", "region", "contextRegion", "properties"},
+    "artifactLocation": {"uri", "uriBaseId", "index", "description", "properties"},
+    "logicalLocation": {"name", "index", "fullyQualifiedName", "decoratedName", "parentIndex",
+                        "kind", "properties"},
+    "artifact": {"description", "location", "parentIndex", "offset", "length", "roles",
+                 "mimeType", "contents", "encoding", "sourceLanguage", "hashes",
+                 "lastModifiedTimeUtc", "properties"},
+}
+
+
+def only(tc, obj, kind):
+    tc.assertIsInstance(obj, dict, kind)
+    extra = set(obj) - ALLOWED[kind]
+    tc.assertEqual(extra, set(), "%s has properties SARIF 2.1.0 does not allow: %s" % (kind, extra))
+    if "properties" in obj:
+        tc.assertIsInstance(obj["properties"], dict)
+        if "tags" in obj["properties"]:
+            tags = obj["properties"]["tags"]
+            tc.assertEqual(len(tags), len(set(tags)), "tags must be unique")
+
+
 def check_sarif(tc, doc):
-    """Required properties and types of SARIF 2.1.0 (OASIS standard, sarif-schema-2.1.0):
+    """Required properties, allowed properties and types of SARIF 2.1.0 (OASIS standard,
+    sarif-schema-2.1.0.json; no validator or schema file is vendored):
     sarifLog {version: "2.1.0", runs: array}; run {tool}; tool {driver}; toolComponent
     {name: string}; reportingDescriptor {id: string}; result {message}; message {text or id};
     result.level in none/note/warning/error; location objects; artifactLocation.uri string;
     ruleIndex an integer >= 0 that points at the rule with ruleId."""
+    only(tc, doc, "sarifLog")
     tc.assertEqual(doc.get("version"), "2.1.0")
     tc.assertIsInstance(doc.get("$schema"), str)
     tc.assertTrue(doc["$schema"].startswith("https://"))
     tc.assertIsInstance(doc.get("runs"), list)
     tc.assertGreaterEqual(len(doc["runs"]), 1)
     for run_ in doc["runs"]:
+        only(tc, run_, "run")
+        only(tc, run_["tool"], "tool")
         driver = run_["tool"]["driver"]
+        only(tc, driver, "toolComponent")
         tc.assertIsInstance(driver.get("name"), str)
         tc.assertIsInstance(driver.get("rules"), list)
         ids = []
         for r in driver["rules"]:
+            only(tc, r, "reportingDescriptor")
             tc.assertIsInstance(r.get("id"), str)
             ids.append(r["id"])
             for key in ("shortDescription", "fullDescription", "help"):
                 if key in r:
+                    only(tc, r[key], "multiformatMessageString")
                     tc.assertIsInstance(r[key].get("text"), str)
             if "helpUri" in r:
                 tc.assertRegex(r["helpUri"], r"^https?://")
             if "defaultConfiguration" in r:
+                only(tc, r["defaultConfiguration"], "reportingConfiguration")
                 tc.assertIn(r["defaultConfiguration"]["level"], ("none", "note", "warning", "error"))
         tc.assertEqual(len(ids), len(set(ids)), "rule ids must be unique")
         for a in run_.get("artifacts", []):
+            only(tc, a, "artifact")
+            only(tc, a["location"], "artifactLocation")
             tc.assertIsInstance(a["location"]["uri"], str)
         tc.assertIsInstance(run_.get("results"), list)
         for res in run_["results"]:
+            only(tc, res, "result")
+            only(tc, res["message"], "message")
             tc.assertIsInstance(res.get("ruleId"), str)
             tc.assertIn(res.get("level"), ("none", "note", "warning", "error"))
             tc.assertIsInstance(res.get("message"), dict)
@@ -153,11 +221,16 @@ def check_sarif(tc, doc):
             tc.assertIsInstance(res.get("locations"), list)
             tc.assertGreaterEqual(len(res["locations"]), 1)
             for loc in res["locations"]:
-                tc.assertIsInstance(loc, dict)
+                only(tc, loc, "location")
                 pl = loc.get("physicalLocation")
                 if pl is not None:
+                    only(tc, pl, "physicalLocation")
+                    only(tc, pl["artifactLocation"], "artifactLocation")
                     tc.assertIsInstance(pl["artifactLocation"]["uri"], str)
+                    idx_a = pl["artifactLocation"].get("index", -1)
+                    tc.assertTrue(-1 <= idx_a < len(run_.get("artifacts", [])))
                 for ll in loc.get("logicalLocations", []):
+                    only(tc, ll, "logicalLocation")
                     tc.assertIsInstance(ll.get("name"), str)
                 tc.assertTrue(pl is not None or loc.get("logicalLocations"))
             for k, v in res.get("partialFingerprints", {}).items():
@@ -174,6 +247,20 @@ class AuditFormats(unittest.TestCase):
             check_sarif(self, doc)
             _, js = audit_json(os.path.join(DATA, snap))
             self.assertEqual(len(doc["runs"][0]["results"]), len(js["findings"]), snap)
+
+    def test_structural_check_rejects_what_the_schema_rejects(self):
+        p = run("audit", os.path.join(DATA, "audit", "vpce003", "raise"), "--format", "sarif")
+        good = json.loads(p.stdout)
+        check_sarif(self, good)
+        for breakage in (lambda d: d["runs"][0]["results"][0].update(severity="high"),
+                         lambda d: d.update(version="2.0.0"),
+                         lambda d: d["runs"][0]["results"][0].update(level="critical"),
+                         lambda d: d["runs"][0]["tool"]["driver"].pop("name"),
+                         lambda d: d["runs"][0]["results"][0]["message"].pop("text")):
+            bad = json.loads(p.stdout)
+            breakage(bad)
+            with self.assertRaises((AssertionError, KeyError)):
+                check_sarif(self, bad)
 
     def test_sarif_levels_follow_severity(self):
         p = run("audit", os.path.join(DATA, "scenarios", "vpc-dns-support-off"), "--format", "sarif")
