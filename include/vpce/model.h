@@ -223,6 +223,13 @@ struct vpce_prefix_list {
 	bool has_entries;            /* the snapshot gave its CIDRs */
 };
 
+/* An S3 bucket policy (get-bucket-policy output). */
+struct vpce_bucket_policy {
+	const char *bucket;
+	const char *policy;          /* the policy document text */
+	const char *file;            /* where it came from (for messages) */
+};
+
 struct vpce_service_detail {
 	const char *name;
 	const char *private_dns_name;
@@ -250,6 +257,7 @@ struct vpce_model {
 	struct vpce_instance *instances;       uint32_t ninstances;
 	struct vpce_prefix_list *prefix_lists; uint32_t nprefix_lists;
 	struct vpce_service_detail *services;  uint32_t nservices;
+	struct vpce_bucket_policy *bucket_policies; uint32_t nbucket_policies;
 	const char *region;                    /* the snapshot's main region or NULL */
 	const char **notes;                    /* load notes, in order */
 	uint32_t nnotes;

@@ -74,11 +74,29 @@ struct vpce_verdict {
 typedef size_t (*vpce_public_prefixes_fn)(void *ctx, const char *ip_service, const char *region,
 					  const struct vpce_cidr **out);
 
+/* A request to evaluate against the policies on each path: the policy of
+ * the endpoint the path goes through and, for S3, the bucket's policy. */
+struct vpce_check_request {
+	const char *action;           /* "s3:GetObject"; NULL: no request */
+	const char *resource;         /* ARN */
+	const char *principal;        /* principal ARN or account id, may be NULL */
+	const char *principal_org;    /* aws:PrincipalOrgID */
+	const char *resource_account; /* aws:ResourceAccount */
+	const char *resource_org;     /* aws:ResourceOrgID */
+	const char *const *ctx_keys;  /* extra context, KEY=VALUE pairs (repeat a key */
+	const char *const *ctx_values;/* to make it multi-valued) */
+	size_t nctx;
+	bool unknown_principal;       /* principal and context unknown: a policy
+					 blocks only when it denies every principal */
+};
+
 struct vpce_engine_options {
 	int port;                    /* default 443 */
 	int proto;                   /* default 6 (TCP) */
 	uint16_t ephemeral_lo, ephemeral_hi; /* default 32768-60999 (Linux) */
 	vpce_public_prefixes_fn public_prefixes; /* may be NULL */
+	const struct vpce_check_request *request; /* may be NULL; must outlive the engine */
+	const char *owned_buckets_path; /* service-owned S3 buckets data (NULL: bundled) */
 	bool brief;                  /* decide only: hops keep step/result/resource
 					but no detail text; no notes or fixes */
 	void *public_ctx;

@@ -124,6 +124,13 @@ struct vpce_policy_decision {
  * VPCE_EINVAL when p, r or out is NULL or the request has no action. */
 VPCE_EXTERN int vpce_policy_eval(const struct vpce_policy *p, const struct vpce_policy_request *r,
 				 struct vpce_policy_decision *out);
+/* As vpce_policy_eval when the principal and the request context are not
+ * known: matches on Action and Resource only; an Allow counts whatever its
+ * Principal and Condition, a Deny only when it has no Condition and applies
+ * to every principal. ALLOW means "some principal may be allowed";
+ * IMPLICIT_DENY / EXPLICIT_DENY mean denied for every principal. */
+VPCE_EXTERN int vpce_policy_could_allow(const struct vpce_policy *p, const struct vpce_policy_request *r,
+					struct vpce_policy_decision *out);
 /* "allow", "explicit-deny", "implicit-deny". Static. */
 VPCE_EXTERN const char *vpce_policy_result_name(int result);
 

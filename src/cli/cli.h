@@ -30,6 +30,10 @@ int cmd_diagram(int argc, char **argv);
 void cmd_diagram_help(FILE *out);
 int cmd_report(int argc, char **argv);
 void cmd_report_help(FILE *out);
+int cmd_apply(int argc, char **argv);
+void cmd_apply_help(FILE *out);
+int cmd_snapshot(int argc, char **argv);
+void cmd_snapshot_help(FILE *out);
 
 /* Shared helpers (cli_util.c). */
 /* Print "vpce: <formatted error>" on stderr; returns VPCE_EXIT_USAGE. */

@@ -31,6 +31,10 @@ void cmd_check_help(FILE *out)
 		"  --explain           hops, notes and fixes for every non-private path\n"
 		"  --expect private    exit 1 unless every path is private\n"
 		"  --ephemeral-ports   client port range for NACL return traffic (default 32768-60999)\n"
+		"  --action A --resource ARN [--principal ARN] [--principal-org ID]\n"
+		"  [--resource-account ID] [--resource-org ID] [--context KEY=VALUE]...\n"
+		"                      evaluate this request against the policy of the endpoint each\n"
+		"                      path goes through (and the S3 bucket policy in the snapshot)\n"
 		"  --ip-ranges FILE    AWS ip-ranges.json for public service addresses (default: the\n"
 		"                      bundled copy; S3/DynamoDB use the snapshot's prefix lists)\n\n"
 		"Exit: 0 ran (and expectations held), 1 --expect not met, 2 usage or input error.\n");
@@ -96,18 +100,25 @@ int cmd_check(int argc, char **argv)
 	const char **notes = NULL;
 	size_t nnotes = 0, anotes = 0;
 	bool explain = false, all_private = true;
+	struct vpce_check_request req;
+	const char **ckeys = NULL, **cvals = NULL;
+	size_t nctx = 0, nvals = 0, akeys = 0, avals = 0;
 	long port = 443;
 	int rc = VPCE_EXIT_USAGE;
 
 	memset(&eopts, 0, sizeof(eopts));
 	memset(&ipr, 0, sizeof(ipr));
+	memset(&req, 0, sizeof(req));
 	vpce_error_clear(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0 || strcmp(a, "--port") == 0 ||
 			     strcmp(a, "--region") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--expect") == 0 ||
-			     strcmp(a, "--ephemeral-ports") == 0 || strcmp(a, "--ip-ranges") == 0;
+			     strcmp(a, "--ephemeral-ports") == 0 || strcmp(a, "--ip-ranges") == 0 ||
+			     strcmp(a, "--action") == 0 || strcmp(a, "--resource") == 0 || strcmp(a, "--principal") == 0 ||
+			     strcmp(a, "--principal-org") == 0 || strcmp(a, "--resource-account") == 0 ||
+			     strcmp(a, "--resource-org") == 0 || strcmp(a, "--context") == 0;
 		if (takes && !val) {
 			rc = cli_usage("check", "%s needs a value", a);
 			goto out;
@@ -145,6 +156,32 @@ int cmd_check(int argc, char **argv)
 			}
 			eopts.ephemeral_lo = (uint16_t)lo;
 			eopts.ephemeral_hi = (uint16_t)hi;
+		} else if (strcmp(a, "--action") == 0) {
+			req.action = val;
+		} else if (strcmp(a, "--resource") == 0) {
+			req.resource = val;
+		} else if (strcmp(a, "--principal") == 0) {
+			req.principal = val;
+		} else if (strcmp(a, "--principal-org") == 0) {
+			req.principal_org = val;
+		} else if (strcmp(a, "--resource-account") == 0) {
+			req.resource_account = val;
+		} else if (strcmp(a, "--resource-org") == 0) {
+			req.resource_org = val;
+		} else if (strcmp(a, "--context") == 0) {
+			const char *eq = strchr(val, '=');
+			char *key;
+			if (!eq || eq == val) {
+				rc = cli_usage("check", "--context: expected KEY=VALUE, got '%s'", val);
+				goto out;
+			}
+			key = strndup(val, (size_t)(eq - val));
+			if (!key || VPCE_ARRAY_PUSH(ckeys, nctx, akeys, key) != 0) {
+				free(key);
+				goto oom;
+			}
+			if (VPCE_ARRAY_PUSH(cvals, nvals, avals, eq + 1) != 0)
+				goto oom;
 		} else if (strcmp(a, "--ip-ranges") == 0) {
 			ipr.path = val;
 		} else if (strcmp(a, "--explain") == 0) {
@@ -165,6 +202,19 @@ int cmd_check(int argc, char **argv)
 	if (!snapshot) {
 		rc = cli_usage("check", "missing SNAPSHOT");
 		goto out;
+	}
+	if ((req.resource || req.principal || req.principal_org || req.resource_account || req.resource_org || nctx) &&
+	    !req.action) {
+		rc = cli_usage("check", "--resource, --principal and --context describe a request: give --action too");
+		goto out;
+	}
+	if (req.action) {
+		if (!req.resource)
+			req.resource = "*";
+		req.ctx_keys = ckeys;
+		req.ctx_values = cvals;
+		req.nctx = nctx;
+		eopts.request = &req;
 	}
 	sopts.region = region;
 	eopts.port = (int)port;
@@ -244,6 +294,10 @@ out:
 	free(froms);
 	free(tos);
 	free(notes);
+	for (size_t i = 0; i < nctx; i++)
+		free((char *)ckeys[i]);
+	free(ckeys);
+	free(cvals);
 	vpce_engine_free(e);
 	vpce_model_free(m);
 	vpce_ipranges_free(ipr.r);

@@ -207,7 +207,9 @@ static int policy_eval(int argc, char **argv)
 			}
 			*eq = 0;
 			if (vpce_policy_request_add(req, kv, eq + 1)) {
-				rc = cli_usage("policy", "too many --context values");
+				rc = cli_usage("policy", "cannot add --context %s (more than %d keys or %d values, "
+					       "or a key longer than 255 bytes)", kv, VPCE_POLICY_MAX_KEYS,
+					       VPCE_POLICY_MAX_VALUES);
 				goto out;
 			}
 		} else if (a[0] == '-' && a[1] != 0) {

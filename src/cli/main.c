@@ -16,6 +16,9 @@ static const struct vpce_cmd commands[] = {
 	  cmd_diagram_help },
 	{ "report", "one self-contained HTML report: summary, path matrix, findings, diagram", cmd_report,
 	  cmd_report_help },
+	{ "apply", "create the VPC endpoints of a plan (idempotent)", cmd_apply, cmd_apply_help },
+	{ "snapshot", "capture the VPC resources check reads from the EC2 API (AWS CLI JSON)",
+	  cmd_snapshot, cmd_snapshot_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -38,6 +38,7 @@ def make_test(path):
         self.assertEqual(len(results), len(froms) * len(tos), "one result per pair" + info)
         for e in exp["expect"]:
             ts.compare(self, e, results, 443, exp["capture"], exp["region"])
+        ts.check_fixes_are_actionable(self, snap, results, exp["capture"])
     return test
 
 

@@ -8,7 +8,7 @@ test_<name>. The test runs
 and checks the exit status; for every expected entry the result with the same from/to must
 have the expected path, blocked_at, via and private, and its notes must contain each
 notes_contain substring (case-insensitive). An expected exit 2 (input error) instead requires
-an empty stdout and a stderr matching stderr_regex (file:line:col: message).
+an empty stdout and a stderr matching stderr_regex (for invalid JSON: file:line:col: ).
 
 Environment: VPCE_BIN (the vpce binary; tests are skipped when unset), VPCE_SRC (the source
 tree; default: two directories above this file).
@@ -26,7 +26,7 @@ ENDPOINT_PATHS = ("gateway-endpoint", "interface-endpoint")
 PATHS = ENDPOINT_PATHS + ("nat-gateway", "internet-gateway", "transit-gateway", "peering",
                           "vpn-gateway", "network-interface", "blocked")
 BLOCKED_AT = ("dns", "route", "security-group", "network-acl", "endpoint-security-group",
-              "endpoint-state", "endpoint-policy", "nat-gateway", "internet-gateway")
+              "endpoint-state", "endpoint-policy", "nat-gateway", "internet-gateway", "resource-policy")
 VIA_PREFIX = {"gateway-endpoint": "vpce-", "interface-endpoint": "vpce-", "nat-gateway": "nat-",
               "internet-gateway": "igw-", "transit-gateway": "tgw-", "peering": "pcx-",
               "vpn-gateway": "vgw-", "network-interface": "eni-"}
@@ -93,6 +93,38 @@ def compare(tc, exp, results, port, ctx_name, region="us-east-1"):
         tc.assertIn(sub.lower(), notes, "%s: notes lack %r: %s" % (ctx, sub, r.get("notes")))
 
 
+ASSOCIATE_FIX = re.compile(r"associate (vpce-[0-9a-f]+) with (rtb-[0-9a-f]+)")
+
+
+def endpoint_route_tables(snapshot):
+    """{vpce id: set of RouteTableIds} from every VpcEndpoints document under snapshot."""
+    out = {}
+    for root, _, files in os.walk(snapshot):
+        for f in files:
+            if not f.endswith(".json") or f == "expected.json":
+                continue
+            try:
+                with open(os.path.join(root, f)) as fh:
+                    d = json.load(fh)
+            except ValueError:
+                continue
+            if isinstance(d, dict):
+                for ep in d.get("VpcEndpoints", []):
+                    out[ep["VpcEndpointId"]] = set(ep.get("RouteTableIds", []))
+    return out
+
+
+def check_fixes_are_actionable(tc, snapshot, results, ctx):
+    """A fix telling to associate an endpoint with a route table it already has does nothing."""
+    rts = endpoint_route_tables(snapshot)
+    for r in results:
+        for fx in r.get("fix", []):
+            for ep, rtb in ASSOCIATE_FIX.findall(str(fx)):
+                tc.assertNotIn(rtb, rts.get(ep, set()), "%s: %s -> %s: fix %r names a route "
+                               "table %s is already associated with" % (
+                                   ctx, r["from"], r["to"], fx, ep))
+
+
 def make_test(name, path):
     def test(self):
         with open(os.path.join(path, "expected.json")) as f:
@@ -104,7 +136,6 @@ def make_test(name, path):
         if exp["exit"] == 2:
             self.assertEqual(p.stdout, "", "stdout must be empty on input errors" + info)
             self.assertRegex(p.stderr, exp["stderr_regex"], info)
-            self.assertRegex(p.stderr, r"\S+:\d+:\d+: \S", info)
             return
         out = json.loads(p.stdout)
         self.assertIsInstance(out.get("results"), list, info)
@@ -116,6 +147,7 @@ def make_test(name, path):
         port = int((option_values(exp["args"], "--port") or ["443"])[-1])
         for e in exp["expect"]:
             compare(self, e, results, port, name)
+        check_fixes_are_actionable(self, path, results, name)
         if "--expect" in exp["args"]:
             all_private = all(r["private"] for r in results)
             self.assertEqual(p.returncode, 0 if all_private else 1, info)
@@ -178,16 +210,25 @@ class SeedExampleTests(unittest.TestCase):
 class FixtureTests(unittest.TestCase):
     """The fixtures themselves (no binary needed): valid JSON, expected.json well-formed."""
 
-    def test_fixtures_are_valid_json_except_invalid_json_scenario(self):
+    def test_fixtures_are_valid_json_except_invalid_json_scenarios(self):
+        broken = []
         for root, _, files in os.walk(SCENARIOS):
             for f in files:
                 if not f.endswith(".json"):
                     continue
                 p = os.path.join(root, f)
-                if os.sep + "invalid-json" + os.sep + "us-east-1" + os.sep + "Vpcs.json" in p:
+                rel = os.path.relpath(p, SCENARIOS).split(os.sep)
+                if rel[0].startswith("invalid-json") and rel[-1] != "expected.json":
+                    try:  # the broken file must really be broken, the others valid
+                        with open(p) as fh:
+                            json.load(fh)
+                    except ValueError:
+                        broken.append(p)
                     continue
                 with open(p) as fh:
                     json.load(fh)
+        self.assertEqual(len(broken), len([n for n in os.listdir(SCENARIOS)
+                                           if n.startswith("invalid-json")]), broken)
 
     def test_expected_files_are_well_formed(self):
         n = 0

@@ -299,6 +299,32 @@ def patch_snapshot(directory):
     return changes
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (not reaped yet) counts as gone
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _stop_group(pid, timeout=10.0):
+    """SIGTERM the process group `pid` leads, wait for the leader to exit, SIGKILL if needed."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not _alive(pid):
+                return
+            time.sleep(0.1)
+
+
 def _main(argv):
     if len(argv) == 3 and argv[1] == "start":
         m = MotoServer().start()
@@ -310,10 +336,7 @@ def _main(argv):
     if len(argv) == 3 and argv[1] == "stop":
         with open(argv[2]) as f:
             pid = int(f.read().strip())
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+        _stop_group(pid)
         os.unlink(argv[2])
         return 0
     if len(argv) == 3 and argv[1] == "patch":

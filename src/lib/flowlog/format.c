@@ -106,6 +106,14 @@ void vpce_flowlog_format_default(struct vpce_flowlog_format *f)
 	for (unsigned i = 0; i <= VPCE_FF_LOG_STATUS; i++)
 		f->fields[f->nfields++] = (uint8_t)i;
 	f->version = 2;
+	f->is_default = true;
+}
+
+static void mark_default(struct vpce_flowlog_format *f)
+{
+	f->is_default = f->nfields == VPCE_FF_LOG_STATUS + 1;
+	for (unsigned i = 0; f->is_default && i < f->nfields; i++)
+		f->is_default = f->fields[i] == i;
 }
 
 static bool is_space(char c)
@@ -156,6 +164,7 @@ int vpce_flowlog_format_parse(const char *s, size_t len, struct vpce_flowlog_for
 	}
 	if (f->nfields == 0)
 		return vpce_error_set(err, VPCE_EPARSE, "empty flow log format");
+	mark_default(f);
 	return 0;
 }
 
@@ -217,6 +226,7 @@ int vpce_flowlog_header_parse(const char *line, size_t len, struct vpce_flowlog_
 	if (known == 0 || unknown > known)
 		return 0;
 	tmp.from_header = true;
+	mark_default(&tmp);
 	*f = tmp;
 	return 1;
 }

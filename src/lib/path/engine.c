@@ -21,17 +21,46 @@ struct vpce_engine {
 	uint32_t *subnet_eni_start, *subnet_enis;
 	uint32_t *vpc_ep_start, *vpc_eps;
 	int8_t *policy_allows;             /* per endpoint: -1 none, 0 no Allow, 1 Allow, 2 unparseable */
+	struct vpce_policy **ep_pol;       /* compiled endpoint policies (NULL: none or unparseable) */
+	struct vpce_policy **bucket_pol;   /* compiled bucket policies */
+	struct vpce_owned *owned;          /* service-owned buckets, or NULL */
 	const char **policy_error;
 	struct svc_entry *svc;             /* resolved service names, by (input, VPC region) */
 	size_t nsvc, asvc;
+	struct vpce_source s3_src;         /* the last S3 verdict with no request, by source */
+	struct vpce_verdict s3_verdict;
+	uint32_t s3_ep;                    /* the endpoint that verdict goes through, or VPCE_NONE */
+	uint32_t s3_svc;                   /* its service index; UINT32_MAX: none */
+	struct ways_entry *wc;             /* route ways per (route table, public service) */
+	size_t wc_cap, wc_count;
 	struct vpce_cidr any4;
 };
 
+/* The ways a public service's prefixes take through one route table:
+ * they depend only on (table, service), so they are computed once. */
+struct way;
+struct ways_entry {
+	uint64_t key;                      /* (rtb + 1) << 32 | (service + 1); 0 = empty */
+	uint32_t nseg, nways;
+	struct vpce_cidr *pfx;
+	uint32_t *pidx;
+	struct way *ways;
+};
+
 /* A service name resolved for one VPC region. */
+struct owned_exp {
+	const struct vpce_owned_rule *rule;
+	const char **buckets;              /* expanded for the service's region */
+	const char **arns;                 /* the object ARNs of those buckets */
+};
+
 struct svc_entry {
 	const char *input, *vpc_region;
 	const char *full, *region, *short_name;
 	uint32_t pl;                       /* AWS-managed prefix list of the service, or VPCE_NONE */
+	const char *s3_full;               /* com.amazonaws.REGION.s3 */
+	struct owned_exp *owned;           /* service-owned bucket rules for this service */
+	uint32_t nowned;
 };
 
 const char *vpce_path_name(enum vpce_path_kind k)
@@ -148,6 +177,7 @@ int vpce_engine_new(const struct vpce_model *m, const struct vpce_engine_options
 	}
 	vpce_arena_init(&e->arena, 256 * 1024);
 	vpce_arena_init(&e->fixed, 64 * 1024);
+	e->s3_svc = UINT32_MAX;
 	(void)vpce_cidr_parse("0.0.0.0/0", 9, &e->any4);
 
 	nkeys = m->nenis > m->nendpoints ? m->nenis : m->nendpoints;
@@ -177,6 +207,31 @@ int vpce_engine_new(const struct vpce_model *m, const struct vpce_engine_options
 	}
 	for (uint32_t i = 0; i < m->nendpoints; i++)
 		e->policy_allows[i] = policy_has_allow(&e->fixed, &m->endpoints[i], &e->policy_error[i]);
+	e->ep_pol = calloc(m->nendpoints ? m->nendpoints : 1, sizeof(*e->ep_pol));
+	e->bucket_pol = calloc(m->nbucket_policies ? m->nbucket_policies : 1, sizeof(*e->bucket_pol));
+	if (!e->ep_pol || !e->bucket_pol) {
+		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < m->nendpoints; i++) {
+		struct vpce_error perr;
+		const char *pol = m->endpoints[i].policy;
+		if (pol && e->policy_allows[i] != 2 &&
+		    vpce_policy_parse(pol, strlen(pol), m->endpoints[i].id, &e->ep_pol[i], &perr) != 0) {
+			e->ep_pol[i] = NULL;
+			e->policy_error[i] = vpce_arena_strdup(&e->fixed, perr.message);
+			e->policy_allows[i] = 2;
+		}
+	}
+	for (uint32_t i = 0; i < m->nbucket_policies; i++) {
+		const struct vpce_bucket_policy *bp = &m->bucket_policies[i];
+		if (vpce_policy_parse(bp->policy, strlen(bp->policy), bp->file, &e->bucket_pol[i], err) != 0) {
+			rc = err ? err->code : VPCE_EPARSE;
+			goto out;
+		}
+	}
+	if ((rc = vpce_owned_load(e->opts.owned_buckets_path, &e->owned, err)) != 0)
+		goto out;
 	*out = e;
 	e = NULL;
 out:
@@ -192,11 +247,22 @@ void vpce_engine_free(struct vpce_engine *e)
 	vpce_arena_release(&e->arena);
 	vpce_arena_release(&e->fixed);
 	free(e->svc);
+	free(e->wc);
+	if (e->ep_pol)
+		for (uint32_t i = 0; i < e->m->nendpoints; i++)
+			vpce_policy_free(e->ep_pol[i]);
+	if (e->bucket_pol)
+		for (uint32_t i = 0; i < e->m->nbucket_policies; i++)
+			vpce_policy_free(e->bucket_pol[i]);
+	free(e->ep_pol);
+	free(e->bucket_pol);
+	vpce_owned_free(e->owned);
 	free(e);
 }
 
 void vpce_engine_reset(struct vpce_engine *e)
 {
+	e->s3_svc = UINT32_MAX; /* its strings live in the arena */
 	vpce_arena_release(&e->arena);
 	vpce_arena_init(&e->arena, 256 * 1024);
 }
@@ -349,6 +415,8 @@ struct ctx {
 	const struct vpce_vpc *vpc;
 	const char *service;             /* full name */
 	uint32_t service_pl;             /* the service's AWS-managed prefix list or VPCE_NONE */
+	uint32_t svc_idx;                /* index of the resolved service in the engine */
+	const struct vpce_check_request *req; /* request to evaluate, or NULL */
 	const char *short_name;
 	const char *region;
 	bool same_region;
@@ -445,6 +513,8 @@ static void block(struct ctx *c, enum vpce_step step, const char *resource, cons
 static const char *cidr_str(struct ctx *c, const struct vpce_cidr *p)
 {
 	char buf[64];
+	if (c->e->opts.brief)
+		return "";
 	return fmt(c, "%s", vpce_cidr_format(p, buf, sizeof(buf)));
 }
 
@@ -543,14 +613,13 @@ static void public_prefixes(struct ctx *c, struct dest *d)
  * Resolver endpoint", resolvers inside the VPC still get S3's public
  * addresses (so a gateway endpoint carries that traffic). Returns false when
  * blocked. */
-static bool step_dns(struct ctx *c, const struct group *g, struct dest *d)
+static bool step_dns(struct ctx *c, struct dest *d)
 {
 	struct vpce_engine *e = c->e;
 	const struct vpce_model *m = c->m;
 	uint32_t vpc_idx = c->subnet->vpc;
 	uint32_t chosen = VPCE_NONE;
 
-	(void)g;
 	if (!c->vpc->dns_support) {
 		block(c, VPCE_STEP_DNS, c->vpc->id,
 		      fmt(c, "enableDnsSupport is false on %s: the Amazon-provided DNS server does not answer, so %s "
@@ -583,9 +652,12 @@ static bool step_dns(struct ctx *c, const struct group *g, struct dest *d)
 			    c->vpc->id);
 			continue;
 		}
-		if (strcmp(c->short_name, "s3") == 0 && ep->dns_inbound_only == VPCE_TRI_TRUE) {
-			NOTE(c, "%s has private DNS only for inbound Resolver endpoints: resolvers inside %s get S3's "
-				"public addresses", ep->id, c->vpc->id);
+		/* PrivateDnsOnlyForInboundResolverEndpoint (EC2 API DnsOptions;
+		 * services with both gateway and interface endpoints: S3,
+		 * DynamoDB): resolvers inside the VPC keep the public answer. */
+		if (ep->dns_inbound_only == VPCE_TRI_TRUE) {
+			NOTE(c, "%s has private DNS only for inbound Resolver endpoints: resolvers inside %s get %s's "
+				"public addresses", ep->id, c->vpc->id, c->short_name);
 			continue;
 		}
 		chosen = i;
@@ -676,24 +748,48 @@ static uint32_t vpc_gateway_endpoint(struct ctx *c)
 	return VPCE_NONE;
 }
 
-/* Fixes for public traffic that could stay private. */
-static void suggest_endpoint(struct ctx *c, const struct vpce_route_table *t)
+static bool vpc_has_interface_endpoint(struct ctx *c)
+{
+	uint32_t vpc_idx = c->subnet->vpc;
+	for (uint32_t k = c->e->vpc_ep_start[vpc_idx]; k < c->e->vpc_ep_start[vpc_idx + 1]; k++) {
+		const struct vpce_endpoint *ep = &c->m->endpoints[c->e->vpc_eps[k]];
+		if (ep->type == VPCE_EP_INTERFACE && strcmp(ep->service, c->service) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Fixes for public traffic that could stay private. r is the route that
+ * took the traffic (NULL: none matched). */
+static void suggest_endpoint(struct ctx *c, const struct vpce_route_table *t, const struct vpce_route *r)
 {
 	uint32_t gw;
 
 	if (is_gateway_service(c->short_name) && c->same_region) {
 		gw = vpc_gateway_endpoint(c);
 		if (gw != VPCE_NONE) {
-			FIX(c, "associate %s with %s: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s "
-			       "--add-route-table-ids %s", c->m->endpoints[gw].id, t ? t->id : "the subnet's route table",
-			    c->m->endpoints[gw].id, t ? t->id : "<rtb>");
+			bool routed = false;
+			for (uint32_t i = 0; t && i < t->nroutes; i++)
+				routed = routed || (t->routes[i].target_idx == gw && t->routes[i].target == VPCE_TGT_GATEWAY_ENDPOINT);
+			if (routed && r) {
+				/* The endpoint is on this table already: a more specific
+				 * (or equal static) route wins ("Route priority"). */
+				FIX(c, "remove or narrow the route %s -> %s in %s: it takes %s traffic away from %s's prefix-list "
+				       "route (the longest prefix wins; a static route beats a prefix-list route of equal length)",
+				    r->dst.family ? cidr_str(c, &r->dst) : r->prefix_list_id, r->target_id, t->id, c->short_name,
+				    c->m->endpoints[gw].id);
+			} else if (!routed) {
+				FIX(c, "associate %s with %s: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s "
+				       "--add-route-table-ids %s", c->m->endpoints[gw].id, t ? t->id : "the subnet's route table",
+				    c->m->endpoints[gw].id, t ? t->id : "<rtb>");
+			}
 		} else {
 			FIX(c, "create a gateway endpoint for %s on %s: aws ec2 create-vpc-endpoint --vpc-id %s "
 			       "--vpc-endpoint-type Gateway --service-name %s --route-table-ids %s",
 			    c->service, t ? t->id : "the subnet's route table", c->vpc->id, c->service,
 			    t ? t->id : "<rtb>");
 		}
-	} else if (c->same_region) {
+	} else if (c->same_region && !vpc_has_interface_endpoint(c)) {
 		FIX(c, "create an interface endpoint for %s with private DNS in %s's AZ: aws ec2 create-vpc-endpoint "
 		       "--vpc-id %s --vpc-endpoint-type Interface --service-name %s --subnet-ids %s "
 		       "--private-dns-enabled", c->service, c->subnet->id, c->vpc->id, c->service, c->subnet->id);
@@ -736,7 +832,7 @@ static int path_rank(enum vpce_path_kind p)
 
 /* Step 3: security group egress of the source workloads. */
 static bool step_sg(struct ctx *c, const struct group *g, const struct dest *d, const struct vpce_cidr *pfx,
-		    const uint32_t *pidx, size_t n)
+		    size_t n)
 {
 	const struct vpce_model *m = c->m;
 
@@ -757,7 +853,6 @@ static bool step_sg(struct ctx *c, const struct group *g, const struct dest *d, 
 			/* An endpoint's security groups are those of its ENIs. */
 			t.sgs = ep->sgs;
 			t.nsgs = ep->nsgs;
-			(void)pidx;
 		}
 		r = vpce_sg_allows(m, g->sgs, g->nsgs, true, c->proto, c->port, &t);
 		if (r < 0) {
@@ -940,6 +1035,91 @@ static bool step_endpoint_sg(struct ctx *c, const struct group *g, const struct 
 	return true;
 }
 
+static const char *statement_name(struct ctx *c, const struct vpce_policy_decision *d)
+{
+	if (d->statement < 0)
+		return "no statement";
+	return d->sid ? fmt(c, "statement %d (Sid \"%s\")", d->statement, d->sid) : fmt(c, "statement %d", d->statement);
+}
+
+/* Evaluate the question's request against one policy ("Policy evaluation
+ * logic", IAM User Guide: explicit deny, else allow, else implicit deny).
+ * For an endpoint policy any non-allow blocks; for a bucket policy only an
+ * explicit deny does (an identity policy may still allow the rest). */
+static bool eval_request(struct ctx *c, const struct vpce_policy *pol, const struct vpce_endpoint *ep,
+			 enum vpce_step step, const char *resource, const char *source_ip, const char *what)
+{
+	struct vpce_policy_request r;
+	struct vpce_policy_decision d;
+	const struct vpce_check_request *q = c->req;
+
+	if (vpce_request_build(&r, q, c->m, ep, c->vpc, c->region, source_ip) != 0) {
+		NOTE(c, "request context too large; %s not evaluated", what);
+		return true;
+	}
+	if ((q->unknown_principal ? vpce_policy_could_allow(pol, &r, &d) : vpce_policy_eval(pol, &r, &d)) != 0)
+		return true;
+	if (d.result == VPCE_POLICY_ALLOW || (step == VPCE_STEP_RESOURCE_POLICY && d.result == VPCE_POLICY_IMPLICIT_DENY)) {
+		hop(c, step, VPCE_HOP_PASS, resource,
+		    d.result == VPCE_POLICY_ALLOW
+			    ? fmt(c, "%s allows %s on %s (%s)", what, q->action, q->resource ? q->resource : "*",
+				  statement_name(c, &d))
+			    : fmt(c, "%s does not deny %s on %s (no statement applies)", what, q->action,
+				  q->resource ? q->resource : "*"));
+		return true;
+	}
+	block(c, step, resource,
+	      fmt(c, "%s %s %s on %s: %s", what, d.result == VPCE_POLICY_EXPLICIT_DENY ? "explicitly denies" : "does not allow",
+		  q->action, q->resource ? q->resource : "*",
+		  d.result == VPCE_POLICY_EXPLICIT_DENY ? statement_name(c, &d) : "implicit deny, no statement allows it"));
+	if (d.result == VPCE_POLICY_EXPLICIT_DENY)
+		FIX(c, "narrow %s of %s so it does not match %s on %s%s", statement_name(c, &d), what, q->action,
+		    q->resource ? q->resource : "*",
+		    step == VPCE_STEP_RESOURCE_POLICY && !ep ? " (or reach the bucket through the endpoint it requires)" : "");
+	else
+		FIX(c, "add a statement to %s allowing %s on %s", what, q->action, q->resource ? q->resource : "*");
+	return false;
+}
+
+/* The bucket of an S3 ARN ("arn:aws:s3:::bucket/key") into out. */
+static bool s3_bucket_of(const char *arn, char *out, size_t outlen)
+{
+	const char *p;
+	size_t n;
+
+	if (!arn || !vpce_str_startswith(arn, "arn:"))
+		return false;
+	p = strstr(arn, ":s3:::");
+	if (!p)
+		return false;
+	p += 6;
+	n = strcspn(p, "/");
+	if (n == 0 || n >= outlen)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* S3 bucket policies (Amazon S3 User Guide, "Controlling access from VPC
+ * endpoints with bucket policies"): a Deny that requires aws:SourceVpce of
+ * another endpoint blocks this path. */
+static bool step_resource_policy(struct ctx *c, const struct vpce_endpoint *ep, const char *source_ip)
+{
+	char bucket[256];
+
+	if (!c->req || !c->req->action || strcmp(c->short_name, "s3") != 0 ||
+	    !s3_bucket_of(c->req->resource, bucket, sizeof(bucket)))
+		return true;
+	for (uint32_t i = 0; i < c->m->nbucket_policies; i++) {
+		if (strcmp(c->m->bucket_policies[i].bucket, bucket) != 0 || !c->e->bucket_pol[i])
+			continue;
+		return eval_request(c, c->e->bucket_pol[i], ep, VPCE_STEP_RESOURCE_POLICY, c->m->bucket_policies[i].bucket,
+				    source_ip, fmt(c, "the bucket policy of %s", bucket));
+	}
+	return true;
+}
+
 /* Step 8: the endpoint policy must allow something (see policy_has_allow). */
 static bool step_policy(struct ctx *c, const struct vpce_endpoint *ep)
 {
@@ -960,10 +1140,14 @@ static bool step_policy(struct ctx *c, const struct vpce_endpoint *ep)
 		       "modify-vpc-endpoint --vpc-endpoint-id %s --policy-document file://policy.json", ep->id, ep->id);
 		return false;
 	default:
+		break;
+	}
+	if (!c->req || !c->req->action || !c->e->ep_pol[i]) {
 		hop(c, VPCE_STEP_ENDPOINT_POLICY, VPCE_HOP_PASS, ep->id,
 		    fmt(c, "%s's policy has an Allow statement (evaluate a request with --action)", ep->id));
 		return true;
 	}
+	return eval_request(c, c->e->ep_pol[i], ep, VPCE_STEP_ENDPOINT_POLICY, ep->id, NULL, fmt(c, "%s's policy", ep->id));
 }
 
 /* Onward from a NAT gateway: "NAT gateways" (Amazon VPC User Guide): a
@@ -1078,7 +1262,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 	if (!r) {
 		block(c, VPCE_STEP_ROUTE, t->id,
 		      fmt(c, "%s has no route to %s", t->id, cidr_str(c, &pfx[0])));
-		suggest_endpoint(c, t);
+		suggest_endpoint(c, t, NULL);
 		return;
 	}
 	if (r->blackhole) {
@@ -1087,7 +1271,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 			  r->dst.family ? cidr_str(c, &r->dst) : r->prefix_list_id, r->target_id));
 		FIX(c, "replace the blackhole route %s in %s", r->dst.family ? cidr_str(c, &r->dst) : r->prefix_list_id,
 		    t->id);
-		suggest_endpoint(c, t);
+		suggest_endpoint(c, t, NULL);
 		return;
 	}
 	pk = target_path(r, d);
@@ -1114,7 +1298,7 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 	c->v->via = pk == VPCE_PATH_INTERFACE_ENDPOINT ? m->endpoints[d->ep].id : r->target_id;
 	c->v->is_private = pk == VPCE_PATH_GATEWAY_ENDPOINT || pk == VPCE_PATH_INTERFACE_ENDPOINT;
 
-	if (!step_sg(c, g, d, pfx, pidx, w->count))
+	if (!step_sg(c, g, d, pfx, w->count))
 		return;
 	if (!step_nacl(c, g, d, pfx, pidx, w->count))
 		return;
@@ -1143,11 +1327,17 @@ static void eval_way(struct ctx *c, const struct group *g, const struct dest *d,
 		if (!step_policy(c, ep))
 			return;
 	}
+	{
+		const struct vpce_endpoint *via_ep = gwep ? gwep : pk == VPCE_PATH_INTERFACE_ENDPOINT ? &m->endpoints[d->ep] : NULL;
+		const char *sip = pk == VPCE_PATH_NAT_GATEWAY && r->target_idx != VPCE_NONE ? m->nats[r->target_idx].public_ip : NULL;
+		if (!step_resource_policy(c, via_ep, sip))
+			return;
+	}
 	if (pk == VPCE_PATH_NAT_GATEWAY || pk == VPCE_PATH_INTERNET_GATEWAY) {
 		if (is_gateway_service(c->short_name) && !c->same_region)
 			NOTE(c, "%s is in another region (%s): gateway endpoints only reach their own region's service, so "
 				"this traffic leaves through %s", c->service, c->region, r->target_id);
-		suggest_endpoint(c, t);
+		suggest_endpoint(c, t, r);
 	}
 	if (pk == VPCE_PATH_TRANSIT_GATEWAY || pk == VPCE_PATH_PEERING || pk == VPCE_PATH_VPN_GATEWAY ||
 	    pk == VPCE_PATH_NETWORK_INTERFACE)
@@ -1227,6 +1417,8 @@ static size_t make_groups(struct ctx *c, const struct vpce_source *src, struct g
 static int cmp_seg_target(const void *a, const void *b)
 {
 	const struct vpce_route_segment *x = a, *y = b;
+	if (x->route == y->route)
+		return 0;
 	const char *tx = x->route ? x->route->target_id : "", *ty = y->route ? y->route->target_id : "";
 	int bx = x->route ? x->route->blackhole : 0, by = y->route ? y->route->blackhole : 0;
 	int c = strcmp(tx, ty);
@@ -1254,6 +1446,47 @@ static bool fork_verdict(struct ctx *c, const struct vpce_verdict *prefix, struc
 	return true;
 }
 
+static size_t mix64(uint64_t x)
+{
+	/* splitmix64 finaliser: every input bit reaches the low bits. */
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ull;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBull;
+	x ^= x >> 31;
+	return (size_t)x;
+}
+
+static struct ways_entry *ways_slot(struct vpce_engine *e, uint64_t key, bool *found)
+{
+	size_t i;
+
+	*found = false;
+	if ((e->wc_count + 1) * 2 > e->wc_cap) {
+		size_t ncap = e->wc_cap ? e->wc_cap * 2 : 1024;
+		struct ways_entry *n = calloc(ncap, sizeof(*n));
+		if (!n)
+			return NULL;
+		for (size_t k = 0; k < e->wc_cap; k++) {
+			if (!e->wc[k].key)
+				continue;
+			for (i = mix64(e->wc[k].key) & (ncap - 1); n[i].key; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = e->wc[k];
+		}
+		free(e->wc);
+		e->wc = n;
+		e->wc_cap = ncap;
+	}
+	for (i = mix64(key) & (e->wc_cap - 1); e->wc[i].key; i = (i + 1) & (e->wc_cap - 1)) {
+		if (e->wc[i].key == key) {
+			*found = true;
+			return &e->wc[i];
+		}
+	}
+	return &e->wc[i];
+}
+
 /* Evaluate every way for one group; the group's verdict is its worst way.
  * Writes the result into *res. */
 static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict *res)
@@ -1268,11 +1501,12 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 	struct way ways[MAX_GROUPS];
 	size_t nseg = 0, nways = 0;
 	struct vpce_verdict prefix, work, worst;
+	struct ways_entry *slot = NULL;
 	bool have = false;
 
 	if (!fork_verdict(c, res, &prefix))
 		return;
-	if (!step_dns(c, g, &d))
+	if (!step_dns(c, &d))
 		goto single;
 	if (c->subnet->rtb == VPCE_NONE) {
 		block(c, VPCE_STEP_ROUTE, c->subnet->id,
@@ -1281,6 +1515,19 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 		goto single;
 	}
 	t = &m->rtbs[c->subnet->rtb];
+	if (d.kind == DEST_PUBLIC) {
+		bool found;
+		uint64_t key = ((uint64_t)c->subnet->rtb + 1) << 32 | ((uint64_t)c->svc_idx + 1);
+		slot = ways_slot(c->e, key, &found);
+		if (found) {
+			nseg = slot->nseg;
+			nways = slot->nways;
+			memcpy(pfx, slot->pfx, nseg * sizeof(*pfx));
+			memcpy(pidx, slot->pidx, nseg * sizeof(*pidx));
+			memcpy(ways, slot->ways, nways * sizeof(*ways));
+			goto have_ways;
+		}
+	}
 	for (size_t i = 0; i < d.n && nseg < MAX_SEGMENTS; i++) {
 		/* With unknown addresses (0.0.0.0/0 standing in), only the route
 		 * for the whole block counts: AWS's public addresses are not in
@@ -1316,7 +1563,23 @@ static void eval_group(struct ctx *c, const struct group *g, struct vpce_verdict
 			nways++;
 		}
 	}
-	if (nways > 1) {
+	if (slot) {
+		struct vpce_arena *a = &c->e->fixed;
+		slot->pfx = vpce_arena_alloc(a, (nseg ? nseg : 1) * sizeof(*pfx));
+		slot->pidx = vpce_arena_alloc(a, (nseg ? nseg : 1) * sizeof(*pidx));
+		slot->ways = vpce_arena_alloc(a, (nways ? nways : 1) * sizeof(*ways));
+		if (slot->pfx && slot->pidx && slot->ways) {
+			memcpy(slot->pfx, pfx, nseg * sizeof(*pfx));
+			memcpy(slot->pidx, pidx, nseg * sizeof(*pidx));
+			memcpy(slot->ways, ways, nways * sizeof(*ways));
+			slot->nseg = (uint32_t)nseg;
+			slot->nways = (uint32_t)nways;
+			slot->key = ((uint64_t)c->subnet->rtb + 1) << 32 | ((uint64_t)c->svc_idx + 1);
+			c->e->wc_count++;
+		}
+	}
+have_ways:
+	if (nways > 1 && !c->e->opts.brief) {
 		struct vpce_buf b = VPCE_BUF_INIT;
 		for (size_t w = 0; w < nways; w++)
 			vpce_buf_printf(&b, "%s%u prefix%s via %s", w ? ", " : "", ways[w].count,
@@ -1378,6 +1641,39 @@ static const struct svc_entry *resolve_service(struct ctx *c, const char *servic
 	 * named com.amazonaws.REGION.SERVICE. */
 	snprintf(plname, sizeof(plname), "com.amazonaws.%s.%s", se.region, se.short_name);
 	se.pl = vpce_model_prefix_list_by_name(c->m, plname);
+	se.s3_full = vpce_arena_printf(&e->fixed, "com.amazonaws.%s.s3", se.region);
+	se.owned = NULL;
+	se.nowned = 0;
+	for (size_t i = 0; e->owned && i < e->owned->nrules; i++)
+		se.nowned += strcmp(e->owned->rules[i].service, se.short_name) == 0;
+	if (se.nowned) {
+		uint32_t k = 0;
+		se.owned = vpce_arena_alloc(&e->fixed, se.nowned * sizeof(*se.owned));
+		for (size_t i = 0; se.owned && i < e->owned->nrules; i++) {
+			const struct vpce_owned_rule *rule = &e->owned->rules[i];
+			struct owned_exp *x;
+			if (strcmp(rule->service, se.short_name) != 0)
+				continue;
+			x = &se.owned[k++];
+			x->rule = rule;
+			x->buckets = vpce_arena_alloc(&e->fixed, (rule->nbuckets + 1) * sizeof(*x->buckets));
+			x->arns = vpce_arena_alloc(&e->fixed, (rule->nbuckets + 1) * sizeof(*x->arns));
+			for (size_t b = 0; x->buckets && x->arns && b < rule->nbuckets; b++) {
+				char bucket[256];
+				vpce_owned_expand(rule->buckets[b], se.region, bucket, sizeof(bucket));
+				x->buckets[b] = vpce_arena_strdup(&e->fixed, bucket);
+				x->arns[b] = vpce_arena_printf(&e->fixed, "arn:aws:s3:::%s/*", bucket);
+			}
+			if (!x->buckets || !x->arns)
+				se.owned = NULL;
+		}
+		if (!se.owned)
+			se.nowned = 0;
+	}
+	if (!se.s3_full) {
+		c->oom = true;
+		return NULL;
+	}
 	if (VPCE_ARRAY_PUSH(e->svc, e->nsvc, e->asvc, se) != 0) {
 		c->oom = true;
 		return NULL;
@@ -1385,8 +1681,145 @@ static const struct svc_entry *resolve_service(struct ctx *c, const char *servic
 	return &e->svc[e->nsvc - 1];
 }
 
+static int check_impl(struct vpce_engine *e, const struct vpce_source *src, const char *service,
+		      const struct vpce_check_request *req, int depth, struct vpce_verdict *out, struct vpce_error *err);
+
 int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, const char *service,
 		      struct vpce_verdict *out, struct vpce_error *err)
+{
+	return check_impl(e, src, service, e->opts.request, 0, out, err);
+}
+
+static bool same_source(const struct vpce_source *a, const struct vpce_source *b)
+{
+	return a->kind == b->kind && a->idx == b->idx && a->sg_set == b->sg_set;
+}
+
+/* Service-owned buckets ("Minimum Amazon S3 bucket permissions for Amazon
+ * ECR"; "SSM Agent communications with AWS managed S3 buckets"): the
+ * service needs s3:GetObject on its buckets through the source's S3 path,
+ * so that path is decided once and each bucket is evaluated against the
+ * policy of the endpoint it goes through. A required bucket that cannot be
+ * reached blocks the service. */
+static int check_owned(struct ctx *c, const struct vpce_source *src, struct vpce_verdict *out)
+{
+	struct vpce_engine *e = c->e;
+	const struct svc_entry *se = &e->svc[c->svc_idx];
+	const char *s3name = se->s3_full;
+	struct vpce_verdict s3v;
+	struct vpce_check_request q;
+	static _Thread_local struct vpce_policy_request r; /* ~10 KiB: built once per call */
+	bool have_s3 = false, have_req = false;
+	uint32_t s3ep = VPCE_NONE;
+
+	for (uint32_t i = 0; i < se->nowned; i++) {
+		const struct owned_exp *ox = &se->owned[i];
+		const struct vpce_owned_rule *rule = ox->rule;
+		size_t denied = 0;
+		const char *first = NULL, *why = NULL;
+		int8_t blocked_at = -1;
+		const char *blocked_res = NULL;
+
+		if (!have_s3) {
+			/* The S3 path itself, with no request: route, SG, NACL, state
+			 * (the matrix usually asked it just before). */
+			if (e->s3_svc != UINT32_MAX && same_source(&e->s3_src, src) &&
+			    strcmp(e->svc[e->s3_svc].full, s3name) == 0) {
+				s3v = e->s3_verdict;
+				s3ep = e->s3_ep;
+			} else {
+				/* check_impl caches the S3 verdict and its endpoint. */
+				int rc = check_impl(e, src, s3name, NULL, 1, &s3v, c->err);
+				if (rc)
+					return rc;
+				s3ep = e->s3_ep;
+			}
+			have_s3 = true;
+		}
+		for (size_t b = 0; b < rule->nbuckets; b++) {
+			const char *bucket = ox->buckets[b], *arn = ox->arns[b];
+			if (s3v.path == VPCE_PATH_BLOCKED) {
+				if (!denied++) {
+					first = bucket;
+					blocked_at = s3v.blocked_at;
+					blocked_res = s3v.nhops ? s3v.hops[s3v.nhops - 1].resource : NULL;
+					why = s3v.nhops ? s3v.hops[s3v.nhops - 1].detail : NULL;
+				}
+				continue;
+			}
+			if (s3ep != VPCE_NONE && e->ep_pol[s3ep]) {
+				struct vpce_policy_decision d;
+				const struct vpce_endpoint *ep = &c->m->endpoints[s3ep];
+
+				if (!have_req) {
+					memset(&q, 0, sizeof(q));
+					if (c->req)
+						q = *c->req;
+					q.action = rule->action;
+					q.resource = arn;
+					/* Without a principal from the user, a policy blocks the
+					 * bucket only when it denies every principal. */
+					q.unknown_principal = !c->req || !c->req->principal;
+					if (vpce_request_build(&r, &q, c->m, ep, c->vpc, c->region, NULL) != 0)
+						continue;
+					have_req = true;
+				}
+				vpce_policy_request_set_action(&r, rule->action);
+				vpce_policy_request_set_resource(&r, arn);
+				if ((q.unknown_principal ? vpce_policy_could_allow(e->ep_pol[s3ep], &r, &d)
+							 : vpce_policy_eval(e->ep_pol[s3ep], &r, &d)) != 0 ||
+				    d.result == VPCE_POLICY_ALLOW)
+					continue;
+				if (!denied++) {
+					first = bucket;
+					blocked_at = VPCE_STEP_ENDPOINT_POLICY;
+					blocked_res = ep->id;
+					why = fmt(c, "%s's policy %s s3:GetObject on %s (%s)", ep->id,
+						  d.result == VPCE_POLICY_EXPLICIT_DENY ? "explicitly denies" : "does not allow", arn,
+						  d.result == VPCE_POLICY_EXPLICIT_DENY ? statement_name(c, &d) : "implicit deny");
+					FIX(c, "allow s3:GetObject on arn:aws:s3:::%s/* in %s's policy", bucket, ep->id);
+				}
+			}
+		}
+		if (!denied) {
+			if (!s3v.is_private && out->is_private)
+				NOTE(c, "%s: that traffic takes %s%s%s, not an endpoint", rule->why ? rule->why : "the service uses S3",
+				     vpce_path_name((enum vpce_path_kind)s3v.path), s3v.via ? " via " : "", s3v.via ? s3v.via : "");
+			continue;
+		}
+		if (rule->required && out->path != VPCE_PATH_BLOCKED) {
+			struct vpce_hop *h = vpce_arena_alloc(&e->arena, (out->nhops + 1) * sizeof(*h));
+			if (!h) {
+				c->oom = true;
+				return 0;
+			}
+			if (out->nhops)
+				memcpy(h, out->hops, out->nhops * sizeof(*h));
+			h[out->nhops].step = (uint8_t)(blocked_at >= 0 ? blocked_at : VPCE_STEP_ENDPOINT_POLICY);
+			h[out->nhops].result = VPCE_HOP_FAIL;
+			h[out->nhops].resource = blocked_res;
+			h[out->nhops].detail = fmt(c, "%s needs %s on s3://%s through the S3 path: %s", c->short_name,
+						   rule->action, first, why ? why : "blocked");
+			out->hops = h;
+			out->nhops++;
+			out->path = VPCE_PATH_BLOCKED;
+			out->blocked_at = (int8_t)(blocked_at >= 0 ? blocked_at : VPCE_STEP_ENDPOINT_POLICY);
+			out->via = NULL;
+			out->is_private = false;
+		}
+		NOTE(c, "%s: %zu %s bucket%s unreachable through the S3 path (first: s3://%s, blocked at %s); see %s",
+		     rule->why ? rule->why : rule->service, denied, rule->required ? "required" : "optional",
+		     denied == 1 ? "" : "s", first, blocked_at >= 0 ? vpce_step_name((enum vpce_step)blocked_at) : "?",
+		     rule->doc ? rule->doc : "");
+		if (s3v.path == VPCE_PATH_BLOCKED)
+			for (uint32_t k = 0; k < s3v.nfixes; k++)
+				FIX(c, "%s", s3v.fixes[k]);
+	}
+	return 0;
+}
+
+static int check_impl(struct vpce_engine *e, const struct vpce_source *src, const char *service,
+		      const struct vpce_check_request *req, int depth, struct vpce_verdict *out, struct vpce_error *err)
 {
 	const struct vpce_model *m = e->m;
 	struct ctx c;
@@ -1404,6 +1837,7 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	c.err = err;
 	c.port = e->opts.port;
 	c.proto = e->opts.proto;
+	c.req = req && req->action ? req : NULL;
 	switch (src->kind) {
 	case VPCE_K_SUBNET: c.subnet_idx = src->idx; break;
 	case VPCE_K_ENI: c.subnet_idx = m->enis[src->idx].subnet; break;
@@ -1431,6 +1865,7 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 		c.region = se->region;
 		short_name = se->short_name;
 		c.service_pl = se->pl;
+		c.svc_idx = (uint32_t)(se - e->svc);
 	}
 	c.short_name = short_name;
 	c.same_region = c.vpc->region && strcmp(c.vpc->region, c.region) == 0;
@@ -1456,6 +1891,11 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 		     c.subnet->id, ngroups);
 	if (groups[0].no_workload)
 		NOTE(&c, "%s has no workloads in the snapshot: security groups were not evaluated", c.subnet->id);
+	if (depth == 0) {
+		int rc = check_owned(&c, src, out);
+		if (rc)
+			return rc;
+	}
 	if (c.vpc->dns_hostnames_src == VPCE_FACT_INFERRED || c.vpc->dns_support_src == VPCE_FACT_INFERRED)
 		NOTE(&c, "%s's DNS attributes are not in the snapshot: inferred on from an endpoint with private DNS",
 		     c.vpc->id);
@@ -1465,5 +1905,16 @@ int vpce_engine_check(struct vpce_engine *e, const struct vpce_source *src, cons
 	out->nfixes = c.nfixes;
 	if (c.oom)
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+	if (!c.req && strcmp(c.short_name, "s3") == 0) {
+		e->s3_src = *src;
+		e->s3_verdict = *out;
+		e->s3_svc = c.svc_idx;
+		e->s3_ep = VPCE_NONE;
+		if (out->is_private && out->via) {
+			enum vpce_kind k;
+			if (!vpce_model_find(m, out->via, &k, &e->s3_ep) || k != VPCE_K_ENDPOINT)
+				e->s3_ep = VPCE_NONE;
+		}
+	}
 	return 0;
 }

@@ -57,3 +57,37 @@ void vpce_nacl_eval(const struct vpce_nacl *a, bool egress, int proto, int lo, i
 		    const struct vpce_cidr *remote, struct vpce_nacl_decision *out);
 
 #endif
+
+/* ---- request.c: policies on the path --------------------------------------- */
+#include "vpce/policy.h"
+
+/* Fill r for a request through endpoint ep (NULL: not through an endpoint)
+ * from a VPC: the request's own keys plus the context AWS adds —
+ * aws:SourceVpce, aws:SourceVpc, aws:VpceAccount for endpoint paths
+ * ("AWS global condition context keys"), aws:PrincipalArn/Account,
+ * aws:RequestedRegion, aws:SecureTransport (HTTPS on 443). */
+int vpce_request_build(struct vpce_policy_request *r, const struct vpce_check_request *q,
+		       const struct vpce_model *m, const struct vpce_endpoint *ep, const struct vpce_vpc *vpc,
+		       const char *region, const char *source_ip);
+
+/* Service-owned buckets (data/service-owned-buckets.json). */
+struct vpce_owned_rule {
+	const char *service;      /* short name, "ecr.dkr" */
+	bool required;
+	const char *action;
+	const char **buckets;     /* patterns with {region} */
+	size_t nbuckets;
+	const char *why;
+	const char *doc;
+};
+struct vpce_owned {
+	struct vpce_json_doc *doc;
+	struct vpce_owned_rule *rules;
+	size_t nrules;
+};
+/* path NULL: $VPCE_DATA_DIR or the bundled data dir. A missing file gives
+ * *out = NULL and 0; a malformed one an error. */
+int vpce_owned_load(const char *path, struct vpce_owned **out, struct vpce_error *err);
+void vpce_owned_free(struct vpce_owned *o);
+/* "prod-{region}-starport-layer-bucket" -> out. */
+void vpce_owned_expand(const char *pattern, const char *region, char *out, size_t outlen);

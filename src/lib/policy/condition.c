@@ -146,12 +146,10 @@ static long days_from_civil(long y, int m, int d)
 
 /* ISO 8601 ("2020-01-31", "2020-01-31T12:00:00Z", "...T12:00:00.5+02:00",
  * "20200131T120000Z") or epoch seconds ("1580472000"). */
+static bool pol_parse_date_iso(const char *s, size_t n, double *out);
+
 bool pol_parse_date(const char *s, size_t n, double *out)
 {
-	int y, mo, d, h = 0, mi = 0, se = 0, th, tm;
-	size_t i = 0;
-	bool ext;
-	double frac = 0, t;
 	bool all_digits = n > 0;
 
 	for (size_t k = 0; k < n; k++)
@@ -159,6 +157,19 @@ bool pol_parse_date(const char *s, size_t n, double *out)
 			all_digits = false;
 	if (all_digits && n != 8)
 		return pol_parse_number(s, n, out);
+	if (all_digits && !pol_parse_date_iso(s, n, out))
+		return pol_parse_number(s, n, out); /* 8-digit epoch seconds */
+	return pol_parse_date_iso(s, n, out);
+}
+
+/* The ISO 8601 part of pol_parse_date. */
+static bool pol_parse_date_iso(const char *s, size_t n, double *out)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, th, tm;
+	size_t i = 0;
+	bool ext;
+	double frac = 0, t;
+
 	if (!digits(s, n, 0, 4, &y))
 		return false;
 	i = 4;

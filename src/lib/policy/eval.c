@@ -329,6 +329,7 @@ struct ectx {
 	uint64_t svc_bit;
 	size_t res_len;
 	bool lowered;                   /* full/svc/act are lower-case */
+	bool optimistic;                /* vpce_policy_could_allow: see there */
 	char lbuf[256];
 };
 
@@ -342,8 +343,6 @@ static bool action_one(const struct pol_action *a, const struct ectx *e)
 		return a->full.len == e->full_len &&
 		       a->full.s[e->full_len - 1] == e->full[e->full_len - 1] &&
 		       memcmp(a->full.s, e->full, e->full_len) == 0;
-	if (a->whole)
-		return pol_pat_match(&a->full, e->full, e->full_len, true, e->r);
 	return pol_pat_match(&a->svc, e->svc, e->svc_len, true, e->r) &&
 	       pol_pat_match(&a->act, e->act, e->act_len, true, e->r);
 }
@@ -369,6 +368,13 @@ static bool stmt_match(const struct pol_stmt *st, const struct ectx *e)
 		if (m == st->not_resource)
 			return false;
 	}
+	if (e->optimistic) {
+		/* Unknown principal and context: an Allow may apply whatever its
+		 * Principal and Condition say; a Deny only when it has neither. */
+		if (!st->deny)
+			return true;
+		return st->nconds == 0 && (!st->has_principal || (st->principal_any && !st->not_principal));
+	}
 	if (!pol_principal_match(st, r))
 		return false;
 	for (uint32_t i = 0; i < st->nconds; i++)
@@ -377,8 +383,23 @@ static bool stmt_match(const struct pol_stmt *st, const struct ectx *e)
 	return true;
 }
 
+static int eval_impl(const struct vpce_policy *p, const struct vpce_policy_request *r,
+		     struct vpce_policy_decision *out, bool optimistic);
+
 int vpce_policy_eval(const struct vpce_policy *p, const struct vpce_policy_request *r,
 		     struct vpce_policy_decision *out)
+{
+	return eval_impl(p, r, out, false);
+}
+
+int vpce_policy_could_allow(const struct vpce_policy *p, const struct vpce_policy_request *r,
+			    struct vpce_policy_decision *out)
+{
+	return eval_impl(p, r, out, true);
+}
+
+static int eval_impl(const struct vpce_policy *p, const struct vpce_policy_request *r,
+		     struct vpce_policy_decision *out, bool optimistic)
 {
 	struct ectx e;
 	const char *colon;
@@ -391,6 +412,7 @@ int vpce_policy_eval(const struct vpce_policy *p, const struct vpce_policy_reque
 	if (!p || !r || !r->action)
 		return VPCE_EINVAL;
 	e.r = r;
+	e.optimistic = optimistic;
 	e.full = r->action;
 	e.full_len = strlen(r->action);
 	e.lowered = e.full_len < sizeof(e.lbuf);

@@ -133,8 +133,6 @@ static int compile_actions(struct pctx *c, struct pol_stmt *st, const struct vpc
 			st->svc_mask |= pol_svc_bit(low, (size_t)(colon - low));
 		else
 			st->svc_mask = ~(uint64_t)0;
-		/* Each half needs its own NUL for error messages only; the
-		 * matcher uses lengths. */
 	}
 	st->nactions = n;
 	return 0;

@@ -26,8 +26,7 @@ struct pol_pat {
 struct pol_action {
 	bool any;           /* "*" */
 	bool exact;         /* no wildcard at all: compare `full` byte for byte */
-	bool whole;         /* no ':' in the pattern: glob on the whole string */
-	struct pol_pat svc, act, full;
+	struct pol_pat svc, act, full; /* "service:action" always has a colon */
 };
 
 /* Resource ARN pattern, split into the six colon-separated components. */

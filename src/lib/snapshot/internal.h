@@ -14,7 +14,7 @@ struct vpce_model_priv {
 	struct vpce_strmap pl_names;   /* prefix list name -> index */
 	/* growable array capacities */
 	size_t a_vpcs, a_subnets, a_rtbs, a_sgs, a_nacls, a_endpoints, a_nats, a_igws, a_enis,
-		a_instances, a_pls, a_services, a_notes;
+		a_instances, a_pls, a_services, a_notes, a_bucket_policies;
 };
 
 /* Loader state while reading one document. */
@@ -65,6 +65,7 @@ int load_enis(struct ld *l, const struct vpce_json *arr);
 int load_reservations(struct ld *l, const struct vpce_json *arr);
 int load_services(struct ld *l, const struct vpce_json *arr);
 int load_vpc_attribute(struct ld *l, const struct vpce_json *root);
+int load_bucket_policy(struct ld *l, const struct vpce_json *root);
 /* After everything is loaded (resolve.c). */
 int resolve_model(struct vpce_model *m, struct vpce_error *err);
 

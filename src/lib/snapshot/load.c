@@ -401,6 +401,13 @@ static bool is_vpc_attribute(const struct vpce_json *root)
 	       (vpce_json_get(root, "EnableDnsSupport") || vpce_json_get(root, "EnableDnsHostnames"));
 }
 
+/* get-bucket-policy output: {"Policy": "<document>"} (optionally "Bucket"). */
+static bool is_bucket_policy(const struct vpce_json *root)
+{
+	const struct vpce_json *p = vpce_json_get(root, "Policy");
+	return p && p->type == VPCE_JSON_STRING;
+}
+
 struct loaded_doc {
 	struct vpce_json_doc *doc;
 	const char *file;
@@ -420,6 +427,8 @@ static int run_pass(struct vpce_model *m, enum pass pass, const struct loaded_do
 		if (pass == P_ATTRIBUTES) {
 			if (is_vpc_attribute(root))
 				rc = load_vpc_attribute(&l, root);
+			else if (is_bucket_policy(root))
+				rc = load_bucket_policy(&l, root);
 			if (rc)
 				return rc;
 			continue;
@@ -457,7 +466,7 @@ static bool recognised(const struct vpce_json *root)
 {
 	if (!root || root->type != VPCE_JSON_OBJECT)
 		return false;
-	if (is_vpc_attribute(root))
+	if (is_vpc_attribute(root) || is_bucket_policy(root))
 		return true;
 	for (int p = 0; p < P_ATTRIBUTES; p++)
 		if (vpce_json_get(root, pass_keys[p]))
@@ -507,6 +516,7 @@ void vpce_model_free(struct vpce_model *m)
 	free(m->instances);
 	free(m->prefix_lists);
 	free(m->services);
+	free(m->bucket_policies);
 	free(m->notes);
 	free(m);
 }

@@ -435,27 +435,19 @@ static int load_perms(struct ld *l, const struct vpce_json *perms, struct vpce_s
 		base.to_port = (int32_t)to;
 		base.peer_idx = VPCE_NONE;
 
-		(void)ld_array(l, p, "IpRanges", &a);
-		vpce_json_foreach(r, a) {
-			struct vpce_sg_rule rule = base;
-			bool present = false;
-			if ((rc = ld_cidr(l, r, "CidrIp", &rule.cidr, &present)) != 0)
-				return rc;
-			if (!present)
-				continue;
-			rule.peer_kind = VPCE_PEER_CIDR;
-			rules[k++] = rule;
-		}
-		(void)ld_array(l, p, "Ipv6Ranges", &a);
-		vpce_json_foreach(r, a) {
-			struct vpce_sg_rule rule = base;
-			bool present = false;
-			if ((rc = ld_cidr(l, r, "CidrIpv6", &rule.cidr, &present)) != 0)
-				return rc;
-			if (!present)
-				continue;
-			rule.peer_kind = VPCE_PEER_CIDR;
-			rules[k++] = rule;
+		/* IpRanges[].CidrIp and Ipv6Ranges[].CidrIpv6: one rule per block. */
+		for (int fam = 0; fam < 2; fam++) {
+			(void)ld_array(l, p, fam ? "Ipv6Ranges" : "IpRanges", &a);
+			vpce_json_foreach(r, a) {
+				struct vpce_sg_rule rule = base;
+				bool present = false;
+				if ((rc = ld_cidr(l, r, fam ? "CidrIpv6" : "CidrIp", &rule.cidr, &present)) != 0)
+					return rc;
+				if (!present)
+					continue;
+				rule.peer_kind = VPCE_PEER_CIDR;
+				rules[k++] = rule;
+			}
 		}
 		(void)ld_array(l, p, "PrefixListIds", &a);
 		vpce_json_foreach(r, a) {
@@ -1112,5 +1104,42 @@ int load_services(struct ld *l, const struct vpce_json *arr)
 				s->interface = true;
 		}
 	}
+	return 0;
+}
+
+/* get-bucket-policy output carries no bucket name: take it from a "Bucket"
+ * member when present, else from the file name: bucket-policy-<bucket>.json
+ * or <bucket>.policy.json. */
+int load_bucket_policy(struct ld *l, const struct vpce_json *root)
+{
+	const char *bucket = NULL, *policy = NULL, *base;
+	struct vpce_bucket_policy *bp;
+	int rc;
+
+	if ((rc = ld_str(l, root, "Bucket", false, &bucket)) != 0 || (rc = ld_str(l, root, "Policy", true, &policy)) != 0)
+		return rc;
+	if (!bucket) {
+		size_t n;
+		base = strrchr(l->file, '/');
+		base = base ? base + 1 : l->file;
+		n = strlen(base);
+		if (vpce_str_startswith(base, "bucket-policy-") && vpce_str_endswith(base, ".json") && n > 19)
+			bucket = vpce_arena_strndup(&l->p->arena, base + 14, n - 19);
+		else if (vpce_str_endswith(base, ".policy.json") && n > 12)
+			bucket = vpce_arena_strndup(&l->p->arena, base, n - 12);
+		if (!bucket) {
+			unsigned line, col;
+			vpce_json_position(l->doc, root, &line, &col);
+			return vpce_error_setpos(l->err, VPCE_EINVAL, l->file, line, col,
+						 "Policy: a bucket policy needs its bucket: a \"Bucket\" member, or a file named "
+						 "bucket-policy-<bucket>.json or <bucket>.policy.json");
+		}
+	}
+	if ((rc = GROW(l, bucket_policies, nbucket_policies, a_bucket_policies)) != 0)
+		return rc;
+	bp = &l->m->bucket_policies[l->m->nbucket_policies++];
+	bp->bucket = bucket;
+	bp->policy = policy;
+	bp->file = l->file;
 	return 0;
 }

@@ -127,8 +127,8 @@ class Snap:
             p = {"IpProtocol": proto}
             if proto != "-1":
                 p["FromPort"], p["ToPort"] = lo, hi
-            if peer.startswith("pl-"):
-                p["PrefixListIds"] = [{"PrefixListId": peer}]
+            if peer.startswith("pl-") or self.ids.get(peer, "").startswith("pl-"):
+                p["PrefixListIds"] = [{"PrefixListId": self.ids.get(peer, peer)}]
             elif "/" in peer:
                 p["IpRanges"] = [{"CidrIp": peer}]
             else:
@@ -165,6 +165,13 @@ class Snap:
         if dns_only_inbound is not None:
             self.endpoint_dns_only_inbound[e] = dns_only_inbound
         return self._tag(e, name)
+
+    def prefix_list(self, name, cidrs):
+        """A customer-managed prefix list (describe-managed-prefix-lists + entries files)."""
+        pl = self.ec2.create_managed_prefix_list(
+            PrefixListName=name, AddressFamily="IPv4", MaxEntries=10,
+            Entries=[{"Cidr": c, "Description": name} for c in cidrs])["PrefixList"]
+        return self._tag(pl["PrefixListId"], name)
 
     def custom_nacl(self, name, subnets, entries):
         """entries: (rule, egress, action, proto, cidr, (from,to) or None)."""
@@ -206,6 +213,13 @@ class Snap:
             "VpcAttribute-enableDnsHostnames": ec2.describe_vpc_attribute(
                 VpcId=self.vpc_id, Attribute="enableDnsHostnames"),
         }
+        own = ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "owner-id", "Values": [ACCOUNT]}])["PrefixLists"]
+        if own:
+            d["ManagedPrefixLists"] = {"PrefixLists": own}
+            for pl in own:
+                d["ManagedPrefixListEntries-" + pl["PrefixListId"]] = \
+                    ec2.get_managed_prefix_list_entries(PrefixListId=pl["PrefixListId"])
         d = json.loads(json.dumps(d, default=_jsonable))
         for v in d.values():
             v.pop("ResponseMetadata", None)
@@ -624,16 +638,18 @@ def endpoint_sg_without_443(s):
 @scenario
 def two_instances_different_sgs(s):
     """Two instances in one subnet: i-open has the default egress, i-tight only egress to the
-    VPC CIDR. S3 through the gateway endpoint: one passes, the other is blocked."""
+    VPC CIDR. S3 through the gateway endpoint: one passes, the other is blocked; the subnet as
+    a source gets the least private verdict of its workloads (blocked)."""
     base(s, instance=False)
     s.sg("tight-sg", egress=[("tcp", 443, 443, "10.0.0.0/16")])
     s.instance("open", "private-a", ["app-sg"])
     s.instance("tight", "private-a", ["tight-sg"])
     s.gw_endpoint("s3-gw", "s3", ["private-rt"])
     i = s.ids
-    return (["--from", i["open"], "--from", i["tight"], "--to", "s3"],
+    return (["--from", i["open"], "--from", i["tight"], "--from", i["private-a"], "--to", "s3"],
             [R(i["open"], "s3", "gateway-endpoint", i["s3-gw"]),
-             R(i["tight"], "s3", "blocked", blocked_at="security-group")], None)
+             R(i["tight"], "s3", "blocked", blocked_at="security-group"),
+             R(i["private-a"], "s3", "blocked", blocked_at="security-group")], None)
 
 
 @scenario
@@ -645,6 +661,88 @@ def non_default_port(s):
     i = s.ids
     return (["--from", i["private-a"], "--to", "sqs", "--port", "8443"],
             [R(i["private-a"], "sqs", "blocked", blocked_at="endpoint-security-group")], None)
+
+
+@scenario
+def multiple_sgs_union(s):
+    """An instance with two SGs: one with no egress rule at all, one allowing 443 to
+    0.0.0.0/0. SG rules are the union over all groups on the ENI, so S3 through the gateway
+    endpoint passes."""
+    base(s, instance=False)
+    s.sg("no-egress-sg", egress=[])
+    s.sg("https-sg", egress=[("tcp", 443, 443, "0.0.0.0/0")])
+    s.instance("app", "private-a", ["no-egress-sg", "https-sg"])
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    i = s.ids
+    return (["--from", i["app"], "--to", "s3"],
+            [R(i["app"], "s3", "gateway-endpoint", i["s3-gw"])], None)
+
+
+@scenario
+def sg_egress_wrong_port(s):
+    """The instance SG allows egress only on TCP 80 (to 0.0.0.0/0): HTTPS to S3 through the
+    gateway endpoint is blocked at the instance's security group."""
+    base(s, instance=False)
+    s.sg("http-sg", egress=[("tcp", 80, 80, "0.0.0.0/0")])
+    s.instance("app", "private-a", ["http-sg"])
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    i = s.ids
+    return (["--from", i["app"], "--to", "s3"],
+            [R(i["app"], "s3", "blocked", blocked_at="security-group")], None)
+
+
+@scenario
+def default_sg_self_reference(s):
+    """Instance and SQS endpoint both in the VPC's default SG (inbound: all from itself):
+    the self-reference admits the instance. A second instance with app-sg is not in the
+    default SG, so the endpoint SG refuses it."""
+    base(s, instance=False)
+    default = s.ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [s.vpc_id]},
+        {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    s.ids["default-sg"] = default
+    s.instance("in-default", "private-a", ["default-sg"])
+    s.instance("in-app-sg", "private-a", ["app-sg"])
+    s.if_endpoint("sqs-if", "sqs", ["private-a"], ["default-sg"])
+    i = s.ids
+    return (["--from", i["in-default"], "--from", i["in-app-sg"], "--to", "sqs"],
+            [R(i["in-default"], "sqs", "interface-endpoint", i["sqs-if"]),
+             R(i["in-app-sg"], "sqs", "blocked", blocked_at="endpoint-security-group")], None)
+
+
+@scenario
+def endpoint_sg_ingress_by_prefix_list(s):
+    """The endpoint SG allows 443 from a customer-managed prefix list (dumped with
+    describe-managed-prefix-lists + get-managed-prefix-list-entries) that holds the private
+    subnet's CIDR: private-a reaches SQS; private-b (not in the list) is refused."""
+    base(s)
+    s.subnet("private-b", "10.0.11.0/24", "us-east-1a")
+    s.ec2.associate_route_table(RouteTableId=s.ids["private-rt"], SubnetId=s.ids["private-b"])
+    s.instance("app-b", "private-b", ["app-sg"])
+    s.prefix_list("app-subnets", ["10.0.10.0/24"])
+    s.sg("pl-ep-sg", ingress=[("tcp", 443, 443, "app-subnets")])
+    s.if_endpoint("sqs-if", "sqs", ["private-a"], ["pl-ep-sg"])
+    i = s.ids
+    return (["--from", i["private-a"], "--from", i["private-b"], "--to", "sqs"],
+            [R(i["private-a"], "sqs", "interface-endpoint", i["sqs-if"]),
+             R(i["private-b"], "sqs", "blocked", blocked_at="endpoint-security-group")], None)
+
+
+@scenario
+def secondary_cidr_not_in_endpoint_sg(s):
+    """The VPC has a secondary CIDR 100.64.0.0/16 (pods, local route added by AWS); the
+    endpoint SG allows 443 only from the primary 10.0.0.0/16: a workload in the secondary
+    range is refused by the endpoint security group, one in the primary range passes."""
+    base(s)
+    s.ec2.associate_vpc_cidr_block(VpcId=s.vpc_id, CidrBlock="100.64.0.0/16")
+    s.subnet("pods-a", "100.64.0.0/20", "us-east-1a")
+    s.ec2.associate_route_table(RouteTableId=s.ids["private-rt"], SubnetId=s.ids["pods-a"])
+    s.instance("pod", "pods-a", ["app-sg"])
+    s.if_endpoint("sqs-if", "sqs", ["private-a"], ["vpce-sg"])
+    i = s.ids
+    return (["--from", i["pod"], "--from", i["app"], "--to", "sqs"],
+            [R(i["pod"], "sqs", "blocked", blocked_at="endpoint-security-group"),
+             R(i["app"], "sqs", "interface-endpoint", i["sqs-if"])], None)
 
 
 # ---- NACLs ----------------------------------------------------------------------------
@@ -709,6 +807,59 @@ def nacl_allow_before_deny(s):
     i = s.ids
     return (["--from", i["private-a"], "--to", "s3"],
             [R(i["private-a"], "s3", "gateway-endpoint", i["s3-gw"])], None)
+
+
+@scenario
+def nacl_denies_vpc_cidr_outbound(s):
+    """Outbound NACL rule 50 on private-a denies TCP 443 to the VPC CIDR before rule 100
+    allows all: SQS (interface endpoint ENI in endpoint-a, inside the VPC) is blocked at the
+    network ACL, S3 (public prefixes, gateway endpoint) is not."""
+    base(s)
+    s.subnet("endpoint-a", "10.0.20.0/24", "us-east-1a")
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    s.if_endpoint("sqs-if", "sqs", ["endpoint-a"], ["vpce-sg"])
+    s.custom_nacl("private-acl", ["private-a"], [
+        (50, True, "deny", "6", "10.0.0.0/16", (443, 443)),
+        (100, True, "allow", "-1", "0.0.0.0/0", None),
+        (100, False, "allow", "-1", "0.0.0.0/0", None),
+    ])
+    i = s.ids
+    return (["--from", i["app"], "--to", "sqs", "--to", "s3"],
+            [R(i["app"], "sqs", "blocked", blocked_at="network-acl"),
+             R(i["app"], "s3", "gateway-endpoint", i["s3-gw"])], None)
+
+
+@scenario
+def nacl_same_subnet_not_crossed(s):
+    """The same deny-443-to-VPC NACL on private-a, but the SQS endpoint ENI is in private-a
+    too: traffic between ENIs of one subnet never crosses its NACL, so SQS is reached."""
+    base(s)
+    s.if_endpoint("sqs-if", "sqs", ["private-a"], ["vpce-sg"])
+    s.custom_nacl("private-acl", ["private-a"], [
+        (50, True, "deny", "6", "10.0.0.0/16", (443, 443)),
+        (100, True, "allow", "-1", "0.0.0.0/0", None),
+        (100, False, "allow", "-1", "0.0.0.0/0", None),
+    ])
+    i = s.ids
+    return (["--from", i["app"], "--to", "sqs"],
+            [R(i["app"], "sqs", "interface-endpoint", i["sqs-if"])], None)
+
+
+@scenario
+def nacl_denies_one_service_prefix(s):
+    """Inbound NACL rule 90 denies everything from 52.216.0.0/15 (one of the four S3 prefixes)
+    before rule 100 allows all: replies from that part of S3 are dropped, so the pair is
+    blocked at the network ACL even though the other prefixes would pass."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    s.custom_nacl("private-acl", ["private-a"], [
+        (90, False, "deny", "-1", "52.216.0.0/15", None),
+        (100, True, "allow", "-1", "0.0.0.0/0", None),
+        (100, False, "allow", "-1", "0.0.0.0/0", None),
+    ])
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="network-acl")], None)
 
 
 @scenario
@@ -816,6 +967,21 @@ def dynamodb_interface_without_private_dns(s):
             [R(i["private-a"], "dynamodb", "gateway-endpoint", i["ddb-gw"])], None)
 
 
+@scenario
+def dynamodb_interface_and_gateway_inbound_resolver_only(s):
+    """DynamoDB gateway endpoint plus a DynamoDB interface endpoint with private DNS and
+    PrivateDnsOnlyForInboundResolverEndpoint true. The EC2 API documents that option for every
+    service with both endpoint types (S3 and DynamoDB): in-VPC resolvers get the public
+    DynamoDB addresses, which the gateway endpoint carries. (Beyond the contract's rule 1,
+    which names S3 only: see the report.)"""
+    base(s)
+    s.gw_endpoint("ddb-gw", "dynamodb", ["private-rt"])
+    s.if_endpoint("ddb-if", "dynamodb", ["private-a"], ["vpce-sg"], dns_only_inbound=True)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "dynamodb"],
+            [R(i["private-a"], "dynamodb", "gateway-endpoint", i["ddb-gw"])], None)
+
+
 # ---- internet / NAT -------------------------------------------------------------------
 @scenario
 def igw_with_and_without_public_ip(s):
@@ -866,6 +1032,32 @@ def nat_gateway_pending(s):
             [R(i["private-a"], "sqs", "blocked", blocked_at="nat-gateway")], patch)
 
 
+@scenario
+def nat_gateway_private_connectivity(s):
+    """The private subnet routes 0.0.0.0/0 to a NAT gateway with ConnectivityType private (no
+    Elastic IP): it cannot reach public service addresses even though its subnet routes to
+    the IGW (blocked at nat-gateway)."""
+    base(s, nat=False)
+    n = s.ec2.create_nat_gateway(SubnetId=s.ids["public-a"], ConnectivityType="private")
+    s._tag(n["NatGateway"]["NatGatewayId"], "nat")
+    s.route("private-rt", "0.0.0.0/0", NatGatewayId="nat")
+    i = s.ids
+
+    def patch(d):
+        nat = Snap.find(d, "NatGateways", "NatGatewayId", i["nat"])
+        nat["ConnectivityType"] = "private"
+        for a in nat.get("NatGatewayAddresses", []):
+            for k in ("AllocationId", "PublicIp", "AssociationId"):
+                a.pop(k, None)
+        for e in d["NetworkInterfaces"]["NetworkInterfaces"]:
+            if e.get("InterfaceType") == "nat_gateway":
+                e.pop("Association", None)
+                for pa in e.get("PrivateIpAddresses", []):
+                    pa.pop("Association", None)
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="nat-gateway")], patch)
+
+
 # ---- endpoint placement, state, policy ------------------------------------------------
 @scenario
 def cross_az_interface_endpoint(s):
@@ -914,6 +1106,50 @@ def endpoint_policy_deny_only(s):
              R(i["private-a"], "sqs", "blocked", blocked_at="endpoint-policy")], None)
 
 
+@scenario
+def endpoint_policy_statement_object(s):
+    """IAM allows "Statement" to be a single object instead of an array: a policy whose only
+    statement is one Deny object still has no Allow (blocked at endpoint-policy)."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"], policy=(
+        '{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*",'
+        '"Action":"*","Resource":"*"}}'))
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "blocked", blocked_at="endpoint-policy")], None)
+
+
+ALLOW_ONE_BUCKET = ('{"Version":"2012-10-17","Statement":[{"Sid":"OnlyOurBucket","Effect":"Allow",'
+                    '"Principal":"*","Action":["s3:GetObject","s3:PutObject"],'
+                    '"Resource":"arn:aws:s3:::example-app-bucket/*"},{"Sid":"NoDeletes",'
+                    '"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"*"}]}')
+
+
+@scenario
+def endpoint_policy_restrictive_allow(s):
+    """An S3 gateway endpoint policy that allows only one bucket (plus a Deny): it still has an
+    Allow statement, so the network path is not blocked by the policy."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"], policy=ALLOW_ONE_BUCKET)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3"],
+            [R(i["private-a"], "s3", "gateway-endpoint", i["s3-gw"])], None)
+
+
+@scenario
+def dotted_service_names(s):
+    """Short names with dots: ecr.dkr and ssm interface endpoints with private DNS are matched
+    by exact service name; ecr.api (no endpoint) goes through the NAT gateway."""
+    base(s)
+    s.if_endpoint("ecr-dkr-if", "ecr.dkr", ["private-a"], ["vpce-sg"])
+    s.if_endpoint("ssm-if", "ssm", ["private-a"], ["vpce-sg"])
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "ecr.dkr", "--to", "ssm", "--to", "ecr.api"],
+            [R(i["private-a"], "ecr.dkr", "interface-endpoint", i["ecr-dkr-if"]),
+             R(i["private-a"], "ssm", "interface-endpoint", i["ssm-if"]),
+             R(i["private-a"], "ecr.api", "nat-gateway", i["nat"])], None)
+
+
 # ---- exit codes ------------------------------------------------------------------------
 @scenario
 def expect_private_not_met(s):
@@ -940,6 +1176,25 @@ def expect_private_met(s):
              R(i["private-a"], "sqs", "interface-endpoint", i["sqs-if"])], None, 0)
 
 
+@scenario
+def unknown_source_id(s):
+    """--from names a subnet id that is not in the snapshot: an input error (exit 2, nothing
+    on stdout, the id named on stderr), not a result."""
+    base(s)
+    s.gw_endpoint("s3-gw", "s3", ["private-rt"])
+    missing = "subnet-0123456789abcdef0"
+    return (["--from", missing, "--to", "s3"], [], None, 2, missing)
+
+
+@scenario
+def port_out_of_range(s):
+    """--port 70000 is a usage error: exit 2, nothing on stdout, stderr names --port."""
+    base(s)
+    i = s.ids
+    return (["--from", i["private-a"], "--to", "s3", "--port", "70000"], [], None, 2,
+            "--port")
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=1)
@@ -953,6 +1208,7 @@ def build(name, fn):
         out = fn(s)
         args, expect, patch = out[0], out[1], out[2]
         exit_code = out[3] if len(out) > 3 else 0
+        stderr_regex = out[4] if len(out) > 4 else None
         d = s.dump()
         if patch:
             patch(d)
@@ -964,8 +1220,10 @@ def build(name, fn):
     for key, body in d.items():
         write_json(os.path.join(snap, key + ".json"), body)
     desc = " ".join(fn.__doc__.split())
-    write_json(os.path.join(root, "expected.json"),
-               {"description": desc, "args": args, "expect": expect, "exit": exit_code})
+    exp = {"description": desc, "args": args, "expect": expect, "exit": exit_code}
+    if stderr_regex:
+        exp["stderr_regex"] = stderr_regex
+    write_json(os.path.join(root, "expected.json"), exp)
 
 
 def main(argv):
