@@ -294,38 +294,57 @@ class AuditFormats(unittest.TestCase):
         self.assertRegex(p.stdout, r"\d+ findings?: \d+ critical, \d+ high, \d+ medium, \d+ low")
 
 
-class AuditProgress(unittest.TestCase):
+def run_with_tty_stderr(*args):
+    """Run vpce with stderr on a pseudo-terminal; returns (process, stderr bytes)."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run([vpce_bin()] + list(args), stdout=subprocess.PIPE, stderr=slave,
+                           timeout=60)
+        os.close(slave)
+        slave = None
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)
+    return p, err
+
+
+class Progress(unittest.TestCase):
+    """Progress goes to stderr, only on a terminal, and is erased at the end."""
     snap = os.path.join(DATA, "audit", "vpce002", "raise")
 
-    def test_progress_on_a_terminal_stderr_and_erased(self):
-        import pty
-        master, slave = pty.openpty()
-        try:
-            p = subprocess.run([vpce_bin(), "audit", self.snap, "--format", "json"],
-                               stdout=subprocess.PIPE, stderr=slave, timeout=60)
-            os.close(slave)
-            slave = None
-            err = b""
-            while True:
-                try:
-                    chunk = os.read(master, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                err += chunk
-        finally:
-            if slave is not None:
-                os.close(slave)
-            os.close(master)
+    def test_audit_progress_on_a_terminal(self):
+        p, err = run_with_tty_stderr("audit", self.snap, "--format", "json")
         self.assertEqual(p.returncode, 0)
         self.assertIn(b"audit: checking subnets", err)
-        self.assertIn(b"\r\x1b[K", err)  # the line is erased at the end
+        self.assertIn(b"\r\x1b[K", err)
         json.loads(p.stdout)  # stdout stays clean JSON
 
+    def test_check_diagram_report_progress_on_a_terminal(self):
+        for args, label in ((["check", self.snap, "--format", "json"], b"check: sources"),
+                            (["diagram", self.snap], b"diagram: checking paths"),
+                            (["report", self.snap, "--no-diagram"], b"report: checking paths")):
+            p, err = run_with_tty_stderr(*args)
+            self.assertEqual(p.returncode, 0, args)
+            self.assertIn(label, err, args)
+            self.assertIn(b"\r\x1b[K", err, args)
+            self.assertNotIn(label, p.stdout, args)
+
     def test_no_progress_when_stderr_is_not_a_terminal(self):
-        p = run("audit", self.snap, "--format", "json")
-        self.assertNotIn("checking subnets", p.stderr)
+        for args in (["audit", self.snap], ["check", self.snap], ["diagram", self.snap]):
+            p = run(*args)
+            self.assertNotIn("checking", p.stderr)
+            self.assertNotIn("sources ", p.stderr)
 
 
 class AuditExit(unittest.TestCase):
