@@ -58,6 +58,59 @@ int cli_diagram_dot(const struct vpce_model *m, const struct cli_paths *p, const
 	return rc;
 }
 
+/* Only what the diagram draws: the subnet rows (all SG sets together) of
+ * the VPCs it draws (--vpc, else the first max_vpcs), for the default
+ * services — the same verdicts check gives those rows. */
+static int check_drawn_subnets(struct vpce_engine *e, const struct vpce_model *m, const struct vpce_diagram_options *o,
+			       struct cli_paths *p, struct vpce_error *err)
+{
+	size_t max_vpcs = o->max_vpcs ? o->max_vpcs : 8, nv = 0, total = 0, done = 0;
+	bool *drawn = calloc((size_t)m->nvpcs + 1, sizeof(bool));
+	struct cli_progress prog;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!drawn)
+		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+	for (uint32_t v = 0; v < m->nvpcs; v++) {
+		if (m->vpcs[v].stub)
+			continue;
+		if (o->vpc ? strcmp(m->vpcs[v].id, o->vpc) == 0 : nv < max_vpcs)
+			drawn[v] = true;
+		nv++;
+	}
+	for (uint32_t s = 0; s < m->nsubnets; s++)
+		total += m->subnets[s].vpc < m->nvpcs && drawn[m->subnets[s].vpc];
+	rc = vpce_engine_default_services(e, &p->services, &p->nservices, err);
+	if (rc)
+		goto out;
+	p->v = calloc(total * p->nservices + 1, sizeof(*p->v));
+	p->src = calloc(total * p->nservices + 1, sizeof(*p->src));
+	if (!p->v || !p->src) {
+		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+		goto out;
+	}
+	cli_progress_init(&prog, "diagram: checking paths");
+	for (uint32_t s = 0; s < m->nsubnets && rc == 0; s++) {
+		struct vpce_source src = { VPCE_K_SUBNET, s, m->subnets[s].id, UINT32_MAX };
+		if (m->subnets[s].vpc >= m->nvpcs || !drawn[m->subnets[s].vpc])
+			continue;
+		for (size_t t = 0; t < p->nservices && rc == 0; t++) {
+			rc = vpce_engine_check(e, &src, p->services[t], &p->v[p->n], err);
+			p->src[p->n] = src;
+			if (rc == 0)
+				p->n++;
+		}
+		cli_progress_cb(&prog, ++done, total);
+	}
+	cli_progress_done(&prog);
+out:
+	free(drawn);
+	if (rc)
+		cli_paths_release(p);
+	return rc;
+}
+
 int cmd_diagram(int argc, char **argv)
 {
 	const char *snapshot = NULL, *format = "dot", *outfile = NULL, *region = NULL;
@@ -133,7 +186,7 @@ int cmd_diagram(int argc, char **argv)
 	eopts.public_prefixes = cli_public_prefixes;
 	eopts.public_ctx = &ipr;
 	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0 || vpce_engine_new(m, &eopts, &e, &err) != 0 ||
-	    cli_check_all(e, &paths, "diagram: checking paths", &err) != 0 ||
+	    check_drawn_subnets(e, m, &dopts, &paths, &err) != 0 ||
 	    cli_diagram_dot(m, &paths, &dopts, &dot, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
