@@ -12,7 +12,8 @@ void cmd_audit_help(FILE *out)
 {
 	fprintf(out,
 		"usage: vpce audit SNAPSHOT [--format table|json|sarif] [--min-severity SEV]\n"
-		"                  [--fail-on SEV] [--region R] [--central-threshold N]\n\n"
+		"                  [--fail-on SEV] [--region R] [--central-threshold N]\n"
+		"       vpce audit --list-rules [--format table|json]\n\n"
 		"Checks a snapshot against the rules in docs/AUDIT.md (VPCE001...): gateway\n"
 		"endpoints missing from route tables, single-AZ interface endpoints, endpoint\n"
 		"security groups, private DNS, endpoint policies, endpoint states, incomplete\n"
@@ -23,7 +24,8 @@ void cmd_audit_help(FILE *out)
 		"                        high, critical\n"
 		"  --fail-on SEV         exit 1 when a finding at or above SEV exists\n"
 		"  --region R            region when folder and AZ names don't tell\n"
-		"  --central-threshold N VPCs with the same endpoint service before VPCE015 (default 3)\n\n"
+		"  --central-threshold N VPCs with the same endpoint service before VPCE015 (default 3)\n"
+		"  --list-rules          print the rule table (id, severity, name, AWS page) and exit\n\n"
 		"Exit: 0 ran (no finding at or above --fail-on), 1 findings at or above --fail-on,\n"
 		"2 usage or input error.\n");
 }
@@ -34,10 +36,45 @@ static void note_skipped(void *ctx, const char *path, const char *why)
 	fprintf(stderr, "vpce: note: skipped %s: %s\n", path, why);
 }
 
+static int list_rules(const char *format)
+{
+	size_t n;
+	const struct vpce_audit_rule *r = vpce_audit_rules(&n);
+	struct vpce_buf b = VPCE_BUF_INIT;
+
+	if (strcmp(format, "json") == 0) {
+		vpce_buf_puts(&b, "{\n  \"rules\": [");
+		for (size_t i = 0; i < n; i++) {
+			vpce_buf_printf(&b, "%s\n    {\"id\": \"%s\", \"rule\": \"%s\", \"severity\": \"%s\", \"title\": ",
+					i ? "," : "", r[i].id, r[i].name, vpce_severity_name(r[i].severity));
+			vpce_buf_put_json_str(&b, r[i].title);
+			vpce_buf_puts(&b, ",\n     \"doc\": {\"title\": ");
+			vpce_buf_put_json_str(&b, r[i].doc_title);
+			vpce_buf_puts(&b, ", \"url\": ");
+			vpce_buf_put_json_str(&b, r[i].doc_url);
+			vpce_buf_puts(&b, "}}");
+		}
+		vpce_buf_puts(&b, "\n  ]\n}\n");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			vpce_buf_printf(&b, "%-8s %-8s %-40s %s\n         %s\n", r[i].id, vpce_severity_name(r[i].severity),
+					r[i].name, r[i].title, r[i].doc_url);
+	}
+	if (b.failed) {
+		vpce_buf_release(&b);
+		fprintf(stderr, "vpce audit: out of memory\n");
+		return VPCE_EXIT_USAGE;
+	}
+	fwrite(b.ptr, 1, b.len, stdout);
+	vpce_buf_release(&b);
+	return VPCE_EXIT_OK;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	const char *snapshot = NULL, *format = "table", *region = NULL;
 	int min_sev = VPCE_SEV_LOW, fail_on = -1;
+	bool rules_only = false;
 	struct vpce_snapshot_options sopts = { NULL, note_skipped, NULL };
 	struct vpce_engine_options eopts;
 	struct vpce_audit_options aopts;
@@ -91,6 +128,9 @@ int cmd_audit(int argc, char **argv)
 				goto out;
 			}
 			aopts.central_threshold = (unsigned)t;
+		} else if (strcmp(a_, "--list-rules") == 0) {
+			rules_only = true;
+			continue;
 		} else if (a_[0] == '-' && a_[1]) {
 			rc = cli_usage("audit", "unknown option '%s'", a_);
 			goto out;
@@ -102,6 +142,14 @@ int cmd_audit(int argc, char **argv)
 			goto out;
 		}
 		i++;
+	}
+	if (rules_only) {
+		if (strcmp(format, "sarif") == 0) {
+			rc = cli_usage("audit", "--list-rules: --format table or json");
+			goto out;
+		}
+		rc = list_rules(format);
+		goto out;
 	}
 	if (!snapshot) {
 		rc = cli_usage("audit", "missing SNAPSHOT");

@@ -101,6 +101,18 @@ class AuditCoverage(unittest.TestCase):
             self.assertTrue(any(c["rule"] == r and not c["raises"] for c in cases),
                             r + " near-miss")
 
+    def test_list_rules_matches_the_sarif_rules(self):
+        p = run("audit", "--list-rules", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        listed = json.loads(p.stdout)["rules"]
+        s = run("audit", os.path.join(DATA, "audit", "vpce003", "raise"), "--format", "sarif")
+        rules = json.loads(s.stdout)["runs"][0]["tool"]["driver"]["rules"]
+        self.assertEqual([(r["id"], r["rule"], r["doc"]["url"]) for r in listed],
+                         [(r["id"], r["name"], r["helpUri"]) for r in rules])
+        t = run("audit", "--list-rules")
+        for r in listed:
+            self.assertIn(r["id"], t.stdout)
+
     def test_audit_doc_lists_every_rule(self):
         with open(os.path.join(SRC, "docs", "AUDIT.md")) as f:
             doc = f.read()
