@@ -756,7 +756,7 @@ out:
 	free(count);
 }
 
-/* VPCE016 — VPC user guide, "Network ACL rules" / "Ephemeral ports": NACLs
+/* VPCE016 — VPC user guide, "Ephemeral ports" (network ACLs): NACLs
  * are stateless; the return traffic of a path to an endpoint (to the
  * client's ephemeral ports) must be allowed too. Uses the engine's verdicts:
  * one finding per (NACL, service). */
@@ -867,8 +867,8 @@ static const struct rule_entry RULES[] = {
 	    "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/"
 	    "centralized-access-to-vpc-private-endpoints.html" }, rule_centralise },
 	{ { "VPCE016", "nacl-blocks-endpoint-return-traffic", VPCE_SEV_HIGH,
-	    "network ACL blocks the return traffic of a path to an endpoint", "Network ACL rules (ephemeral ports)",
-	    "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html" }, rule_nacl_return },
+	    "network ACL blocks the return traffic of a path to an endpoint", "Ephemeral ports (network ACLs)",
+	    "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html" }, rule_nacl_return },
 };
 #define NRULES (sizeof(RULES) / sizeof(RULES[0]))
 
