@@ -618,11 +618,13 @@ static const struct member ECR_SET[] = {
 
 /* VPCE013 — Systems Manager user guide, "Improve the security of EC2
  * instances by using VPC endpoints for Systems Manager": Session Manager
- * needs ssm, ssmmessages and ec2messages. */
+ * needs ssm and ssmmessages, and ec2messages for SSM Agent versions before
+ * 3.3.40.0 (later agents no longer call it: conditional, low when it is the
+ * only one missing). */
 static const struct member SSM_SET[] = {
 	{ "ssm", VPCE_EP_INTERFACE, false, "" },
 	{ "ssmmessages", VPCE_EP_INTERFACE, false, ": Session Manager channels" },
-	{ "ec2messages", VPCE_EP_INTERFACE, false, "" },
+	{ "ec2messages", VPCE_EP_INTERFACE, true, ": SSM Agent before 3.3.40.0" },
 };
 
 /* VPCE014 — EKS user guide, "Private cluster requirements": nodes without
@@ -855,7 +857,7 @@ static const struct rule_entry RULES[] = {
 	    "ECR needs ecr.api, ecr.dkr and the S3 gateway endpoint", "Amazon ECR interface VPC endpoints",
 	    "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html" }, rule_ecr_set },
 	{ { "VPCE013", "ssm-endpoints-incomplete", VPCE_SEV_MEDIUM,
-	    "Session Manager needs ssm, ssmmessages and ec2messages",
+	    "Session Manager needs ssm, ssmmessages (and ec2messages for SSM Agent before 3.3.40.0)",
 	    "Improve the security of EC2 instances by using VPC endpoints for Systems Manager",
 	    "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html" }, rule_ssm_set },
 	{ { "VPCE014", "eks-endpoints-incomplete", VPCE_SEV_MEDIUM,

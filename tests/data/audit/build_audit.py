@@ -11,7 +11,7 @@ cases.json: a list of {"rule", "case", "snapshot" (relative to tests/data), "rai
 "findings": [{"resource" or "resource_prefix", "severity"}], "description"}.
 tests/cli/test_audit.py runs `vpce audit SNAPSHOT --format json` for each case.
 
-Usage: python3 build_audit.py            (IDs are random on every run)
+Usage: python3 build_audit.py [RULE/CASE...]   (default: all; IDs are random on every run)
 """
 import json
 import os
@@ -241,10 +241,21 @@ def v012_near(s):
 # ---- VPCE013 Session Manager set --------------------------------------------------------------
 @case("VPCE013", "raise", True)
 def v013_raise(s):
-    """ssm and ssmmessages interface endpoints without ec2messages."""
+    """ssm and ssmmessages interface endpoints without ec2messages (needed only by SSM Agent
+    before 3.3.40.0: low)."""
     base(s)
     s.if_endpoint("ssm", "ssm", ["private-a"], ["vpce-sg"])
     s.if_endpoint("ssmmessages", "ssmmessages", ["private-a"], ["vpce-sg"])
+    return [F(s.vpc_id, "low")]
+
+
+@case("VPCE013", "raise-no-ssmmessages", True)
+def v013_raise_no_ssmmessages(s):
+    """ssm and ec2messages without ssmmessages: Session Manager cannot open its channels
+    (medium)."""
+    base(s)
+    s.if_endpoint("ssm", "ssm", ["private-a"], ["vpce-sg"])
+    s.if_endpoint("ec2messages", "ec2messages", ["private-a"], ["vpce-sg"])
     return [F(s.vpc_id, "medium")]
 
 
@@ -379,9 +390,16 @@ def write_snapshot(root, d):
         write_json(os.path.join(root, key + ".json"), body)
 
 
-def main():
+def main(argv):
+    only = set(argv[1:])   # "VPCE013/raise" ...: rebuild only these, keep the other entries
     cases = []
+    if only:
+        with open(os.path.join(HERE, "cases.json")) as f:
+            cases = [c for c in json.load(f) if "%s/%s" % (c["rule"], c["case"]) not in only
+                     and not c["snapshot"].startswith("scenarios/")]
     for rule, name, raises, fn in CASES:
+        if only and "%s/%s" % (rule, name) not in only:
+            continue
         rel = "audit/%s/%s" % (rule.lower(), name)
         root = os.path.join(HERE, rule.lower(), name)
         if os.path.isdir(root):
@@ -405,4 +423,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))
