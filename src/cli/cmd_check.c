@@ -98,9 +98,10 @@ int cmd_check(int argc, char **argv)
 	struct vpce_buf out = VPCE_BUF_INIT;
 	struct vpce_error err;
 	struct ipr_ctx ipr;
+	struct cli_progress prog;
 	const char **notes = NULL;
 	size_t nnotes = 0, anotes = 0;
-	bool explain = false, all_private = true, progress;
+	bool explain = false, all_private = true;
 	struct vpce_check_request req;
 	const char **ckeys = NULL, **cvals = NULL;
 	size_t nctx = 0, nvals = 0, akeys = 0, avals = 0;
@@ -250,21 +251,20 @@ int cmd_check(int argc, char **argv)
 	verdicts = calloc(nsources * nservices + 1, sizeof(*verdicts));
 	if (!verdicts)
 		goto oom;
-	progress = isatty(fileno(stderr)) && nsources * nservices >= 20000;
+	cli_progress_init(&prog, "check: sources");
 	for (size_t s = 0; s < nsources; s++) {
-		if (progress && s % 512 == 0)
-			fprintf(stderr, "\rvpce check: %zu/%zu sources", s, nsources);
 		for (size_t t = 0; t < nservices; t++) {
 			if (vpce_engine_check(e, &sources[s], services[t], &verdicts[nv], &err) != 0) {
+				cli_progress_done(&prog);
 				rc = cli_fail(&err);
 				goto out;
 			}
 			all_private = all_private && verdicts[nv].is_private;
 			nv++;
 		}
+		cli_progress_cb(&prog, s + 1, nsources);
 	}
-	if (progress)
-		fprintf(stderr, "\rvpce check: %zu/%zu sources\n", nsources, nsources);
+	cli_progress_done(&prog);
 	for (uint32_t i = 0; i < m->nnotes; i++)
 		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, m->notes[i]) != 0)
 			goto oom;
