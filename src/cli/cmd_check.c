@@ -1,7 +1,6 @@
 /* vpce check — every workload's path to every AWS service. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "cli.h"
 #include "vpce/buf.h"
 #include "vpce/ipranges.h"
