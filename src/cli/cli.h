@@ -26,6 +26,8 @@ int cmd_policy(int argc, char **argv);
 void cmd_policy_help(FILE *out);
 int cmd_apply(int argc, char **argv);
 void cmd_apply_help(FILE *out);
+int cmd_export(int argc, char **argv);
+void cmd_export_help(FILE *out);
 int cmd_snapshot(int argc, char **argv);
 void cmd_snapshot_help(FILE *out);
 
