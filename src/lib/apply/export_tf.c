@@ -180,7 +180,6 @@ static void main_tf(const struct vpce_plan *p, struct vpce_buf *b, struct idvar 
 
 		ident(svc, sizeof(svc), r->service_short);
 		var_name(v, sizeof(v), r->vpc);
-		want_var(vars, nv, cap, r->vpc, "VPC");
 		vpce_buf_printf(b, "# %zu. %s: %s %s endpoint in %s", i + 1, r->action_name,
 				r->service_short, gw ? "gateway" : "interface", r->vpc);
 		if (r->endpoint)
@@ -237,6 +236,7 @@ static void main_tf(const struct vpce_plan *p, struct vpce_buf *b, struct idvar 
 				vpce_buf_puts(b, "# (nothing to change)\n\n");
 			continue;
 		}
+		want_var(vars, nv, cap, r->vpc, "VPC");
 		for (size_t k = 0; k < r->nroute_tables; k++)
 			want_var(vars, nv, cap, r->route_tables[k], "route table");
 		for (size_t k = 0; k < r->nsubnets; k++)
