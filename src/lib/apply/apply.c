@@ -250,8 +250,6 @@ static int find_endpoint(struct ctx *c, const struct vpce_plan_rec *r, struct ep
 	padd(&ps, "Filter.1.Value.1", r->vpc);
 	padd(&ps, "Filter.2.Name", "service-name");
 	padd(&ps, "Filter.2.Value.1", r->service);
-	padd(&ps, "Filter.3.Name", "vpc-endpoint-type");
-	padd(&ps, "Filter.3.Value.1", r->type);
 	rc = rd(c, "DescribeVpcEndpoints", &ps, &doc, err);
 	prelease(&ps);
 	if (rc)
@@ -260,8 +258,10 @@ static int find_endpoint(struct ctx *c, const struct vpce_plan_rec *r, struct ep
 	for (const struct vpce_xml_node *it = set ? set->child : NULL; it; it = it->next) {
 		bool tagged = false;
 		const struct vpce_xml_node *tags = vpce_xml_child(it, "tagSet");
+		const char *type = xtext(it, "vpcEndpointType");
 		if (!live_state(xtext(it, "state")) || strcmp(xtext(it, "vpcId"), r->vpc) != 0 ||
-		    strcmp(xtext(it, "serviceName"), r->service) != 0)
+		    strcmp(xtext(it, "serviceName"), r->service) != 0 ||
+		    strcmp(*type ? type : "Gateway", r->type) != 0)
 			continue;
 		for (const struct vpce_xml_node *t = tags ? tags->child : NULL; t; t = t->next)
 			tagged = tagged || strcmp(xtext(t, "key"), TAG_KEY) == 0;
@@ -608,7 +608,8 @@ static int converge(struct ctx *c, const struct vpce_plan_rec *r, const struct e
 		return vpce_error_set(err, VPCE_EINVAL, "%s is an endpoint for %s in %s, the plan "
 						       "says %s in %s",
 				      e->id, e->service, e->vpc, r->service, r->vpc);
-	if (strcmp(e->type, r->type) != 0)
+	/* VpcEndpointType defaults to Gateway (CreateVpcEndpoint) */
+	if (strcmp(e->type[0] ? e->type : "Gateway", r->type) != 0)
 		return vpce_error_set(err, VPCE_EINVAL, "%s is a %s endpoint, the plan says %s",
 				      e->id, e->type, r->type);
 	pinit(&ps);
@@ -958,9 +959,9 @@ int vpce_apply_run(const struct vpce_aws_session *s, const struct vpce_plan *pla
 			stopped = true;
 			res->failed++;
 			say(&c, "  FAILED: %s", e.message);
-			rc = vpce_error_set(err, VPCE_EAWS, "recommendation %zu (%s %s in %s) failed: "
-							    "%s",
-					    i, r->action_name, r->service, r->vpc, e.message);
+			rc = vpce_error_set(err, VPCE_EAWS, "recommendation %zu/%zu (%s %s in %s) "
+							    "failed: %s; the rest did not run",
+					    i + 1, n, r->action_name, r->service, r->vpc, e.message);
 		} else if (strcmp(status, "not-run") == 0) {
 			res->not_run++;
 		} else if (strcmp(status, "skipped") == 0) {
