@@ -81,7 +81,7 @@ struct side {
 };
 
 /* Capture every region the plan touches into dir/<region>, load, build an engine. */
-static int snapshot_side(const struct vpce_aws_session *s, const struct vpce_plan *plan,
+static int snapshot_side(const struct vpce_aws_session *s, const struct vpce_planfile *plan,
 			 const char *dir, struct ipr_ctx *ipr, struct side *out,
 			 struct vpce_error *err)
 {
@@ -90,13 +90,13 @@ static int snapshot_side(const struct vpce_aws_session *s, const struct vpce_pla
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < vpce_plan_count(plan) && rc == 0; i++) {
-		const struct vpce_plan_rec *r = vpce_plan_get(plan, i);
+	for (size_t i = 0; i < vpce_planfile_count(plan) && rc == 0; i++) {
+		const struct vpce_planfile_rec *r = vpce_planfile_get(plan, i);
 		char rdir[4200];
 		struct vpce_capture_result res;
 		bool seen = false;
 		for (size_t j = 0; j < i; j++)
-			seen = seen || strcmp(vpce_plan_get(plan, j)->region, r->region) == 0;
+			seen = seen || strcmp(vpce_planfile_get(plan, j)->region, r->region) == 0;
 		if (seen)
 			continue;
 		snprintf(rdir, sizeof(rdir), "%s/%s", dir, r->region);
@@ -150,20 +150,20 @@ static void put_verdict(struct vpce_buf *b, struct side *s, const char *subnet,
 }
 
 /* "paths": one entry per subnet of a touched VPC and service of the plan. */
-static void paths_json(struct vpce_buf *b, const struct vpce_plan *plan, struct side *before,
+static void paths_json(struct vpce_buf *b, const struct vpce_planfile *plan, struct side *before,
 		       struct side *after)
 {
 	size_t n = 0;
 
 	vpce_buf_puts(b, "[");
-	for (size_t i = 0; i < vpce_plan_count(plan); i++) {
-		const struct vpce_plan_rec *r = vpce_plan_get(plan, i);
+	for (size_t i = 0; i < vpce_planfile_count(plan); i++) {
+		const struct vpce_planfile_rec *r = vpce_planfile_get(plan, i);
 		bool seen = false;
 		for (size_t j = 0; j < i; j++) {
-			const struct vpce_plan_rec *q = vpce_plan_get(plan, j);
+			const struct vpce_planfile_rec *q = vpce_planfile_get(plan, j);
 			seen = seen || (strcmp(q->vpc, r->vpc) == 0 && strcmp(q->service, r->service) == 0);
 		}
-		if (seen || r->action == VPCE_PLAN_DELETE)
+		if (seen || r->action == VPCE_PLANFILE_DELETE)
 			continue;
 		for (uint32_t k = 0; k < after->m->nsubnets; k++) {
 			const struct vpce_subnet *sn = &after->m->subnets[k];
@@ -275,7 +275,7 @@ int cmd_apply(int argc, char **argv)
 	struct vpce_apply_options ao;
 	struct vpce_apply_result res;
 	struct vpce_aws_session *s = NULL;
-	struct vpce_plan *plan = NULL;
+	struct vpce_planfile *plan = NULL;
 	struct vpce_buf text = VPCE_BUF_INIT, report = VPCE_BUF_INIT, paths = VPCE_BUF_INIT;
 	struct vpce_error err;
 	struct side before, after;
@@ -330,7 +330,7 @@ int cmd_apply(int argc, char **argv)
 	ao.progress_ud = strcmp(format, "text") == 0 ? (void *)format : NULL;
 	vpce_buf_init(&text, (size_t)64 << 20);
 	if (vpce_buf_read_file(&text, path, &err) != 0 ||
-	    vpce_plan_parse(text.ptr ? text.ptr : "", text.len, path, &plan, &err) != 0) {
+	    vpce_planfile_parse(text.ptr ? text.ptr : "", text.len, path, &plan, &err) != 0) {
 		cli_fail(&err);
 		goto out;
 	}
@@ -422,7 +422,7 @@ out:
 	vpce_buf_release(&text);
 	vpce_buf_release(&report);
 	vpce_buf_release(&paths);
-	vpce_plan_free(plan);
+	vpce_planfile_free(plan);
 	vpce_aws_session_free(s);
 	return ret;
 }

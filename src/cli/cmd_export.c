@@ -25,7 +25,7 @@ void cmd_export_help(FILE *out)
 int cmd_export(int argc, char **argv)
 {
 	struct vpce_buf text = VPCE_BUF_INIT, out = VPCE_BUF_INIT, notes = VPCE_BUF_INIT;
-	struct vpce_plan *plan = NULL;
+	struct vpce_planfile *plan = NULL;
 	struct vpce_error err;
 	const char *path = NULL, *tf = NULL, *cfn = NULL;
 	int ret = VPCE_EXIT_USAGE;
@@ -53,7 +53,7 @@ int cmd_export(int argc, char **argv)
 		return cli_usage("export", "give --terraform DIR and/or --cloudformation FILE");
 	vpce_buf_init(&text, (size_t)64 << 20);
 	if (vpce_buf_read_file(&text, path, &err) != 0 ||
-	    vpce_plan_parse(text.ptr ? text.ptr : "", text.len, path, &plan, &err) != 0) {
+	    vpce_planfile_parse(text.ptr ? text.ptr : "", text.len, path, &plan, &err) != 0) {
 		cli_fail(&err);
 		goto out;
 	}
@@ -100,6 +100,6 @@ out:
 	vpce_buf_release(&text);
 	vpce_buf_release(&out);
 	vpce_buf_release(&notes);
-	vpce_plan_free(plan);
+	vpce_planfile_free(plan);
 	return ret;
 }

@@ -91,7 +91,7 @@ class ApplyAgainstMoto(unittest.TestCase):
         """Run vpce apply through the proxy; returns (process, write actions seen)."""
         path = os.path.join(self.home, "plan-%d.json" % len(os.listdir(self.home)))
         with open(path, "w") as f:
-            json.dump({"window": {"start": "2026-11-01T00:00:00Z", "end": "2026-11-27T00:00:00Z",
+            json.dump({"version": 1, "window": {"start": "2026-11-01T00:00:00Z", "end": "2026-11-27T00:00:00Z",
                                   "hours": 624}, "traffic": [], "recommendations": recs}, f,
                       indent=2)
         start = len(self.proxy.requests)
@@ -148,7 +148,9 @@ class ApplyAgainstMoto(unittest.TestCase):
 
     def test_apply_creates_as_asked_checks_paths_and_second_run_writes_nothing(self):
         v = self.make_vpc()
-        recs = [rec("create", "Gateway", v["vpc"], S3, route_tables=[v["rt1"]], policy=POLICY),
+        # as `vpce plan` writes them: a Gateway recommendation lists its source subnets
+        recs = [rec("create", "Gateway", v["vpc"], S3, route_tables=[v["rt1"]], policy=POLICY,
+                    subnets=[v["a1"]], gb_month=3066.0, reason="NAT processing"),
                 rec("create", "Interface", v["vpc"], SSM, subnets=[v["a1"], v["b1"], v["a2"]])]
         p, writes = self.apply(recs, "--yes", "--wait", "--format", "json")
         self.assertEqual(p.returncode, 0, p.stderr)

@@ -89,7 +89,7 @@ struct region_client {
 
 struct ctx {
 	const struct vpce_aws_session *s;
-	const struct vpce_plan *plan;
+	const struct vpce_planfile *plan;
 	const struct vpce_apply_options *o;
 	struct region_client clients[16];
 	size_t nclients;
@@ -236,7 +236,7 @@ static void ep_fill(const struct vpce_xml_node *it, struct ep_info *e)
 
 /* The live endpoint of the recommendation's VPC, service and type: one
  * tagged vpce:plan first, else any (adopted). found=false when none. */
-static int find_endpoint(struct ctx *c, const struct vpce_plan_rec *r, struct ep_info *e,
+static int find_endpoint(struct ctx *c, const struct vpce_planfile_rec *r, struct ep_info *e,
 			 bool *found, struct vpce_error *err)
 {
 	struct params ps;
@@ -346,7 +346,7 @@ static int describe_vpc(struct ctx *c, const char *vpc, char cidrs[][64], size_t
 	return 0;
 }
 
-static int service_offered(struct ctx *c, const struct vpce_plan_rec *r, struct vpce_error *err)
+static int service_offered(struct ctx *c, const struct vpce_planfile_rec *r, struct vpce_error *err)
 {
 	struct params ps;
 	struct vpce_xml_doc *doc = NULL;
@@ -448,7 +448,7 @@ static void add_tags(struct ctx *c, struct params *ps, const char *rtype, const 
 {
 	padd(ps, "TagSpecification.1.ResourceType", rtype);
 	padd(ps, "TagSpecification.1.Tag.1.Key", TAG_KEY);
-	padd(ps, "TagSpecification.1.Tag.1.Value", vpce_plan_id(c->plan));
+	padd(ps, "TagSpecification.1.Tag.1.Value", vpce_planfile_id(c->plan));
 	padd(ps, "TagSpecification.1.Tag.2.Key", "Name");
 	padd(ps, "TagSpecification.1.Tag.2.Value", name);
 }
@@ -593,7 +593,7 @@ static bool has_id(const void *ids, size_t n, const char *id)
 /* Bring an existing endpoint up to the recommendation: add missing route
  * tables / subnets (one per AZ), replace a different policy. Nothing is
  * removed. *changed tells whether a call was made (or would be). */
-static int converge(struct ctx *c, const struct vpce_plan_rec *r, const struct ep_info *e,
+static int converge(struct ctx *c, const struct vpce_planfile_rec *r, const struct ep_info *e,
 		    bool *changed, struct vpce_error *err)
 {
 	struct params ps;
@@ -675,7 +675,7 @@ out:
 }
 
 /* ClientToken: the same for the same request (sha256 over its fields). */
-static void client_token(const struct vpce_plan_rec *r, const char *const *ids, size_t n,
+static void client_token(const struct vpce_planfile_rec *r, const char *const *ids, size_t n,
 			 const char *sg, char out[33])
 {
 	struct vpce_buf b = VPCE_BUF_INIT;
@@ -693,7 +693,7 @@ static void client_token(const struct vpce_plan_rec *r, const char *const *ids, 
 	vpce_buf_release(&b);
 }
 
-static int create(struct ctx *c, const struct vpce_plan_rec *r, char *id, size_t idlen,
+static int create(struct ctx *c, const struct vpce_planfile_rec *r, char *id, size_t idlen,
 		  char *state, size_t statelen, struct vpce_error *err)
 {
 	struct params ps;
@@ -831,7 +831,7 @@ static int wait_available(struct ctx *c, const char *id, char *state, size_t sta
 }
 
 /* One recommendation. *status is set to a static string. */
-static int run_rec(struct ctx *c, const struct vpce_plan_rec *r, char *id, size_t idlen,
+static int run_rec(struct ctx *c, const struct vpce_planfile_rec *r, char *id, size_t idlen,
 		   char *state, size_t statelen, const char **status, struct vpce_error *err)
 {
 	struct ep_info e;
@@ -843,7 +843,7 @@ static int run_rec(struct ctx *c, const struct vpce_plan_rec *r, char *id, size_
 	if ((rc = client_for(c, r->region, err)) != 0)
 		return rc;
 	switch (r->action) {
-	case VPCE_PLAN_DELETE:
+	case VPCE_PLANFILE_DELETE:
 		if (!c->o->prune) {
 			*status = "skipped";
 			snprintf(id, idlen, "%s", r->endpoint);
@@ -866,7 +866,7 @@ static int run_rec(struct ctx *c, const struct vpce_plan_rec *r, char *id, size_
 			snprintf(state, statelen, "%s", c->o->dry_run ? e.state : "deleting");
 		}
 		break;
-	case VPCE_PLAN_MODIFY:
+	case VPCE_PLANFILE_MODIFY:
 		rc = get_endpoint(c, r->endpoint, &e, &found, err);
 		if (rc == 0 && !found)
 			rc = vpce_error_set(err, VPCE_ENOTFOUND, "%s does not exist (or is deleted)",
@@ -896,19 +896,19 @@ static int run_rec(struct ctx *c, const struct vpce_plan_rec *r, char *id, size_
 		break;
 	}
 	if (rc == 0 && !c->o->dry_run && c->o->wait_seconds > 0 && id[0] &&
-	    r->action != VPCE_PLAN_DELETE && strcmp(*status, "skipped") != 0)
+	    r->action != VPCE_PLANFILE_DELETE && strcmp(*status, "skipped") != 0)
 		rc = wait_available(c, id, state, statelen, err);
 	ep_release(&e);
 	return rc;
 }
 
-int vpce_apply_run(const struct vpce_aws_session *s, const struct vpce_plan *plan,
+int vpce_apply_run(const struct vpce_aws_session *s, const struct vpce_planfile *plan,
 		   const struct vpce_apply_options *opts, struct vpce_buf *report,
 		   struct vpce_apply_result *res, struct vpce_error *err)
 {
 	struct vpce_apply_options none;
 	struct ctx c;
-	size_t n = vpce_plan_count(plan);
+	size_t n = vpce_planfile_count(plan);
 	bool stopped = false;
 	int rc = 0;
 
@@ -926,10 +926,10 @@ int vpce_apply_run(const struct vpce_aws_session *s, const struct vpce_plan *pla
 	vpce_buf_clear(report);
 	vpce_buf_printf(report, "{\n  \"format\": \"vpce-apply/2\",\n  \"plan\": \"%s\",\n"
 				"  \"dry_run\": %s,\n  \"prune\": %s,\n  \"recommendations\": [",
-			vpce_plan_id(plan), opts->dry_run ? "true" : "false",
+			vpce_planfile_id(plan), opts->dry_run ? "true" : "false",
 			opts->prune ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
-		const struct vpce_plan_rec *r = vpce_plan_get(plan, i);
+		const struct vpce_planfile_rec *r = vpce_planfile_get(plan, i);
 		struct vpce_error e;
 		char id[64] = "", state[64] = "";
 		const char *status = "not-run";

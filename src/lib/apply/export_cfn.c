@@ -92,56 +92,56 @@ static void refs(struct vpce_buf *b, const char **ids, size_t n)
 	vpce_buf_putc(b, ']');
 }
 
-static bool wants_sg(const struct vpce_plan_rec *r)
+static bool wants_sg(const struct vpce_planfile_rec *r)
 {
-	return r->action == VPCE_PLAN_CREATE && strcmp(r->type, "Interface") == 0 &&
+	return r->action == VPCE_PLANFILE_CREATE && strcmp(r->type, "Interface") == 0 &&
 	       !r->nsecurity_groups;
 }
 
-static void tags(struct vpce_buf *b, const struct vpce_plan *p, const char *name)
+static void tags(struct vpce_buf *b, const struct vpce_planfile *p, const char *name)
 {
 	vpce_buf_printf(b, ",\n        \"Tags\": [{\"Key\": \"Name\", \"Value\": \"%s\"}, "
 			   "{\"Key\": \"vpce:plan\", \"Value\": \"%s\"}]",
-			name, vpce_plan_id(p));
+			name, vpce_planfile_id(p));
 }
 
-int vpce_export_cloudformation(const struct vpce_plan *p, struct vpce_buf *out,
+int vpce_export_cloudformation(const struct vpce_planfile *p, struct vpce_buf *out,
 			       struct vpce_buf *notes, struct vpce_error *err)
 {
 	struct vpce_buf res = VPCE_BUF_INIT, outs = VPCE_BUF_INIT, meta = VPCE_BUF_INIT;
 	struct vpce_buf dummy = VPCE_BUF_INIT;
 	struct param *ps;
-	size_t n = vpce_plan_count(p), np = 0, cap = 8, nres = 0, nmeta = 0, nouts = 0;
+	size_t n = vpce_planfile_count(p), np = 0, cap = 8, nres = 0, nmeta = 0, nouts = 0;
 	int rc = 0;
 
 	if (!notes)
 		notes = &dummy;
 	vpce_buf_clear(out);
 	for (size_t i = 0; i < n; i++) {
-		const struct vpce_plan_rec *r = vpce_plan_get(p, i);
-		if (strcmp(r->region, vpce_plan_get(p, 0)->region) != 0)
+		const struct vpce_planfile_rec *r = vpce_planfile_get(p, i);
+		if (strcmp(r->region, vpce_planfile_get(p, 0)->region) != 0)
 			return vpce_error_set(err, VPCE_EINVAL,
 					      "the plan spans regions %s and %s: a CloudFormation "
 					      "template is for one region (split the plan, or use "
 					      "--terraform)",
-					      vpce_plan_get(p, 0)->region, r->region);
+					      vpce_planfile_get(p, 0)->region, r->region);
 		cap += 2 + r->nroute_tables + r->nsubnets + r->nsecurity_groups;
 	}
 	ps = calloc(cap, sizeof(*ps));
 	if (!ps)
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		const struct vpce_plan_rec *r = vpce_plan_get(p, i);
+		const struct vpce_planfile_rec *r = vpce_planfile_get(p, i);
 		bool gw = strcmp(r->type, "Gateway") == 0, first = true;
 		char svc[64], vp[96], lid[160];
 
-		if (r->action != VPCE_PLAN_CREATE) {
+		if (r->action != VPCE_PLANFILE_CREATE) {
 			vpce_buf_printf(&meta, "%s\n        ", nmeta++ ? "," : "");
 			vpce_buf_printf(&meta, "{\"recommendation\": %zu, \"action\": \"%s\", "
 					       "\"endpoint\": \"%s\", \"service\": \"%s\", \"vpc\": \"%s\", "
 					       "\"why\": \"%s\"}",
 					i + 1, r->action_name, r->endpoint, r->service, r->vpc,
-					r->action == VPCE_PLAN_MODIFY
+					r->action == VPCE_PLANFILE_MODIFY
 						? "CloudFormation cannot change an endpoint it does "
 						  "not manage: use vpce apply or Terraform"
 						: "a stack deletes only what it created: use vpce "
@@ -156,8 +156,8 @@ int vpce_export_cloudformation(const struct vpce_plan *p, struct vpce_buf *out,
 		want(ps, &np, cap, r->vpc, "AWS::EC2::VPC::Id", "VPC", false);
 		if (wants_sg(r)) {
 			for (size_t j = 0; j < i; j++)
-				first = first && !(wants_sg(vpce_plan_get(p, j)) &&
-						   strcmp(vpce_plan_get(p, j)->vpc, r->vpc) == 0);
+				first = first && !(wants_sg(vpce_planfile_get(p, j)) &&
+						   strcmp(vpce_planfile_get(p, j)->vpc, r->vpc) == 0);
 			if (first) {
 				want(ps, &np, cap, r->vpc, "String", "IPv4 CIDR block of", true);
 				vpce_buf_printf(&res, "%s\n    \"EndpointsSg%s\": {\n"
@@ -223,7 +223,7 @@ int vpce_export_cloudformation(const struct vpce_plan *p, struct vpce_buf *out,
 			     "  \"Description\": \"VPC endpoints from vpce plan %s (vpce export)\",\n"
 			     "  \"Metadata\": {\n    \"vpce\": {\n      \"plan\": \"%s\",\n"
 			     "      \"not_exported\": [",
-			vpce_plan_id(p), vpce_plan_id(p));
+			vpce_planfile_id(p), vpce_planfile_id(p));
 	vpce_buf_puts(out, meta.ptr ? meta.ptr : "");
 	vpce_buf_puts(out, nmeta ? "\n      ]\n    }\n  },\n" : "]\n    }\n  },\n");
 	vpce_buf_puts(out, "  \"Parameters\": {");

@@ -12,9 +12,9 @@
 #define MAX_RECS 10000
 #define MAX_IDS 64
 
-struct vpce_plan {
+struct vpce_planfile {
 	struct vpce_json_doc *doc;
-	struct vpce_plan_rec *recs;
+	struct vpce_planfile_rec *recs;
 	size_t n;
 	struct vpce_arena arena;
 	char id[32];
@@ -53,7 +53,7 @@ static bool id_ok(const char *s, const char *prefix)
 	return true;
 }
 
-static int id_list(struct vpce_plan *p, const struct vpce_json *obj, const char *key,
+static int id_list(struct vpce_planfile *p, const struct vpce_json *obj, const char *key,
 		   const char *prefix, const char ***out, size_t *n, struct vpce_error *err)
 {
 	const struct vpce_json *arr = vpce_json_get(obj, key);
@@ -83,7 +83,7 @@ static int id_list(struct vpce_plan *p, const struct vpce_json *obj, const char 
 	return 0;
 }
 
-static int parse_rec(struct vpce_plan *p, const struct vpce_json *it, struct vpce_plan_rec *r,
+static int parse_rec(struct vpce_planfile *p, const struct vpce_json *it, struct vpce_planfile_rec *r,
 		     struct vpce_error *err)
 {
 	const struct vpce_json *v;
@@ -100,11 +100,11 @@ static int parse_rec(struct vpce_plan *p, const struct vpce_json *it, struct vpc
 		return perr(p->doc, v ? v : it, err, "%s",
 			    "recommendation needs \"action\": create, modify or delete");
 	if (strcmp(act, "create") == 0)
-		r->action = VPCE_PLAN_CREATE;
+		r->action = VPCE_PLANFILE_CREATE;
 	else if (strcmp(act, "modify") == 0)
-		r->action = VPCE_PLAN_MODIFY;
+		r->action = VPCE_PLANFILE_MODIFY;
 	else if (strcmp(act, "delete") == 0)
-		r->action = VPCE_PLAN_DELETE;
+		r->action = VPCE_PLANFILE_DELETE;
 	else
 		return perr(p->doc, v, err, "unknown action '%s' (create, modify or delete)", act);
 	r->action_name = act;
@@ -133,7 +133,7 @@ static int parse_rec(struct vpce_plan *p, const struct vpce_json *it, struct vpc
 	if (v && v->type != VPCE_JSON_NULL && !id_ok(ep, "vpce-"))
 		return perr(p->doc, v, err, "%s", "\"endpoint\" must be a vpce-… id or null");
 	r->endpoint = ep;
-	if (r->action != VPCE_PLAN_CREATE && !r->endpoint)
+	if (r->action != VPCE_PLANFILE_CREATE && !r->endpoint)
 		return perr(p->doc, v ? v : it, err, "%s needs \"endpoint\": the vpce-… id", act);
 	if ((rc = id_list(p, it, "route_tables", "rtb-", &r->route_tables, &r->nroute_tables,
 			  err)) != 0 ||
@@ -141,14 +141,17 @@ static int parse_rec(struct vpce_plan *p, const struct vpce_json *it, struct vpc
 	    (rc = id_list(p, it, "security_groups", "sg-", &r->security_groups,
 			  &r->nsecurity_groups, err)) != 0)
 		return rc;
-	if (strcmp(r->type, "Gateway") == 0 && (r->nsubnets || r->nsecurity_groups))
-		return perr(p->doc, vpce_json_get(it, "subnets") ? vpce_json_get(it, "subnets") : it,
-			    err, "%s",
-			    "a Gateway endpoint takes route_tables, not subnets or security groups");
-	if (strcmp(r->type, "Interface") == 0 && r->nroute_tables)
-		return perr(p->doc, vpce_json_get(it, "route_tables"), err, "%s",
-			    "an Interface endpoint takes subnets, not route_tables");
-	if (r->action == VPCE_PLAN_CREATE && strcmp(r->type, "Interface") == 0 && !r->nsubnets)
+	/* `vpce plan` lists the source subnets of a Gateway recommendation and the
+	 * route tables of an Interface one for information: validated above,
+	 * not used (a gateway endpoint attaches to route tables, an interface
+	 * endpoint to subnets). */
+	if (strcmp(r->type, "Gateway") == 0) {
+		r->nsubnets = 0;
+		r->nsecurity_groups = 0;
+	} else {
+		r->nroute_tables = 0;
+	}
+	if (r->action == VPCE_PLANFILE_CREATE && strcmp(r->type, "Interface") == 0 && !r->nsubnets)
 		return perr(p->doc, it, err, "%s",
 			    "creating an Interface endpoint needs at least one subnet");
 	v = vpce_json_get(it, "private_dns");
@@ -174,10 +177,10 @@ static int parse_rec(struct vpce_plan *p, const struct vpce_json *it, struct vpc
 	return 0;
 }
 
-int vpce_plan_parse(const char *text, size_t len, const char *name, struct vpce_plan **out,
+int vpce_planfile_parse(const char *text, size_t len, const char *name, struct vpce_planfile **out,
 		    struct vpce_error *err)
 {
-	struct vpce_plan *p;
+	struct vpce_planfile *p;
 	const struct vpce_json *root, *recs;
 	char hex[65];
 	size_t i = 0;
@@ -196,6 +199,14 @@ int vpce_plan_parse(const char *text, size_t len, const char *name, struct vpce_
 	if (root->type != VPCE_JSON_OBJECT) {
 		rc = perr(p->doc, root, err, "%s", "a plan is a JSON object with \"recommendations\"");
 		goto fail;
+	}
+	{
+		const struct vpce_json *ver = vpce_json_get(root, "version");
+		if (ver && !(ver->type == VPCE_JSON_NUMBER && ver->is_int && ver->u.num.i == 1)) {
+			rc = perr(p->doc, ver, err, "%s",
+				  "unsupported plan \"version\" (this vpce reads version 1)");
+			goto fail;
+		}
 	}
 	recs = vpce_json_get(root, "recommendations");
 	if (!recs || recs->type != VPCE_JSON_ARRAY) {
@@ -221,11 +232,11 @@ int vpce_plan_parse(const char *text, size_t len, const char *name, struct vpce_
 	*out = p;
 	return 0;
 fail:
-	vpce_plan_free(p);
+	vpce_planfile_free(p);
 	return rc;
 }
 
-void vpce_plan_free(struct vpce_plan *p)
+void vpce_planfile_free(struct vpce_planfile *p)
 {
 	if (!p)
 		return;
@@ -235,17 +246,17 @@ void vpce_plan_free(struct vpce_plan *p)
 	free(p);
 }
 
-size_t vpce_plan_count(const struct vpce_plan *p)
+size_t vpce_planfile_count(const struct vpce_planfile *p)
 {
 	return p ? p->n : 0;
 }
 
-const struct vpce_plan_rec *vpce_plan_get(const struct vpce_plan *p, size_t i)
+const struct vpce_planfile_rec *vpce_planfile_get(const struct vpce_planfile *p, size_t i)
 {
 	return p && i < p->n ? &p->recs[i] : NULL;
 }
 
-const char *vpce_plan_id(const struct vpce_plan *p)
+const char *vpce_planfile_id(const struct vpce_planfile *p)
 {
 	return p->id;
 }

@@ -8,58 +8,59 @@
 #include <cmocka.h>
 #include "vpce/apply.h"
 
-static int parse(const char *s, struct vpce_plan **p, struct vpce_error *err)
+static int parse(const char *s, struct vpce_planfile **p, struct vpce_error *err)
 {
-	return vpce_plan_parse(s, strlen(s), "plan.json", p, err);
+	return vpce_planfile_parse(s, strlen(s), "plan.json", p, err);
 }
 
 static void test_plan_reads_the_contract(void **state)
 {
 	const char *s =
-		"{\"window\": {\"start\": \"a\", \"end\": \"b\", \"hours\": 1}, \"traffic\": [],\n"
+		"{\"version\": 1, \"window\": {\"start\": \"a\", \"end\": \"b\", \"hours\": 1}, \"traffic\": [],\n"
 		" \"recommendations\": [\n"
 		"  {\"action\": \"create\", \"type\": \"Gateway\", \"vpc\": \"vpc-0a\",\n"
 		"   \"service\": \"com.amazonaws.eu-west-1.s3\", \"endpoint\": null,\n"
-		"   \"route_tables\": [\"rtb-01\", \"rtb-02\"], \"subnets\": [],\n"
+		"   \"route_tables\": [\"rtb-01\", \"rtb-02\"], \"subnets\": [\"subnet-0b\"],\n"
 		"   \"policy\": {\"Version\": \"2012-10-17\", \"Statement\": []},\n"
 		"   \"monthly_saving_usd\": 12.5, \"break_even_gb_month\": null},\n"
 		"  {\"action\": \"modify\", \"type\": \"Interface\", \"vpc\": \"vpc-0a\",\n"
 		"   \"service\": \"com.amazonaws.eu-west-1.ecr.dkr\", \"endpoint\": \"vpce-0f\",\n"
 		"   \"route_tables\": [], \"subnets\": [\"subnet-0c\"], \"policy\": null,\n"
 		"   \"private_dns\": false, \"monthly_saving_usd\": 1, \"break_even_gb_month\": 3}]}\n";
-	struct vpce_plan *p = NULL;
+	struct vpce_planfile *p = NULL;
 	struct vpce_error err;
-	const struct vpce_plan_rec *r;
+	const struct vpce_planfile_rec *r;
 	(void)state;
 
 	assert_int_equal(parse(s, &p, &err), 0);
-	assert_int_equal(vpce_plan_count(p), 2);
-	r = vpce_plan_get(p, 0);
-	assert_int_equal(r->action, VPCE_PLAN_CREATE);
+	assert_int_equal(vpce_planfile_count(p), 2);
+	r = vpce_planfile_get(p, 0);
+	assert_int_equal(r->action, VPCE_PLANFILE_CREATE);
 	assert_string_equal(r->region, "eu-west-1");
 	assert_string_equal(r->service_short, "s3");
 	assert_null(r->endpoint);
 	assert_int_equal(r->nroute_tables, 2);
 	assert_string_equal(r->route_tables[1], "rtb-02");
+	assert_int_equal(r->nsubnets, 0); /* a Gateway's source subnets: informational */
 	assert_non_null(r->policy);
 	assert_true(r->private_dns);
 	assert_true(r->monthly_saving_usd > 12.4 && r->monthly_saving_usd < 12.6);
-	r = vpce_plan_get(p, 1);
-	assert_int_equal(r->action, VPCE_PLAN_MODIFY);
+	r = vpce_planfile_get(p, 1);
+	assert_int_equal(r->action, VPCE_PLANFILE_MODIFY);
 	assert_string_equal(r->service_short, "ecr.dkr");
 	assert_string_equal(r->endpoint, "vpce-0f");
 	assert_false(r->private_dns);
 	assert_null(r->policy);
 	assert_int_equal(r->line, 8);
-	assert_true(strncmp(vpce_plan_id(p), "sha256:", 7) == 0);
-	assert_int_equal(strlen(vpce_plan_id(p)), 19);
-	assert_null(vpce_plan_get(p, 2));
-	vpce_plan_free(p);
+	assert_true(strncmp(vpce_planfile_id(p), "sha256:", 7) == 0);
+	assert_int_equal(strlen(vpce_planfile_id(p)), 19);
+	assert_null(vpce_planfile_get(p, 2));
+	vpce_planfile_free(p);
 }
 
 static void expect_error(const char *s, const char *msg)
 {
-	struct vpce_plan *p = NULL;
+	struct vpce_planfile *p = NULL;
 	struct vpce_error err;
 	char buf[1024];
 
@@ -82,8 +83,10 @@ static void test_plan_errors_have_positions(void **state)
 		     "plan.json:3:28: \"route_tables\": rtb-01 given twice");
 	expect_error("{\"recommendations\": [{\"action\": \"create\", \"type\": \"Gateway\", "
 		     "\"vpc\": \"vpc-0a\", \"service\": \"com.amazonaws.us-east-1.s3\", "
-		     "\"subnets\": [\"subnet-01\"]}]}",
-		     "a Gateway endpoint takes route_tables");
+		     "\"subnets\": [\"subnet-0x\"]}]}",
+		     "\"subnets\": not a subnet-");
+	expect_error("{\"version\": 2, \"recommendations\": []}",
+		     "plan.json:1:13: unsupported plan \"version\"");
 	expect_error("{\"recommendations\": [{\"action\": \"create\", \"type\": \"Interface\", "
 		     "\"vpc\": \"vpc-0a\", \"service\": \"com.amazonaws.us-east-1.ssm\"}]}",
 		     "needs at least one subnet");
