@@ -262,7 +262,7 @@ static bool confirm(unsigned n)
 {
 	char line[64];
 
-	fprintf(stderr, "vpce apply: make these %u change%s? [y/N] ", n, n == 1 ? "" : "s");
+	fprintf(stderr, "vpce apply: apply %u change%s? [y/N] ", n, n == 1 ? "" : "s");
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin))
 		return false;

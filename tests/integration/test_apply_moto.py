@@ -16,7 +16,11 @@ FaultProxy) so that every API action vpce sends is seen on the wire:
   and no write."""
 import json
 import os
+import pty
+import select
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -136,6 +140,60 @@ class ApplyAgainstMoto(unittest.TestCase):
                       p.stdout)
         self.assertIn("would call AuthorizeSecurityGroupIngress", p.stdout)
         self.assertIn("dry run: 4 write calls would be made, none sent", p.stdout)
+
+    def apply_on_terminal(self, recs, answer):
+        """vpce apply with stdin and stderr on a pseudo-terminal; answers the question."""
+        path = os.path.join(self.home, "plan-%d.json" % len(os.listdir(self.home)))
+        with open(path, "w") as f:
+            json.dump({"recommendations": recs}, f)
+        start = len(self.proxy.requests)
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([awstest.VPCE, "apply", path, "--endpoint-url", self.proxy.url,
+                                 "--no-check"], stdin=slave, stdout=subprocess.PIPE,
+                                stderr=slave, env=self.env)
+        os.close(slave)
+        seen, answered, deadline = b"", False, time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if not answered and b"[y/N]" in seen:
+                os.write(master, answer + b"\n")
+                answered = True
+            r, _, _ = select.select([master], [], [], 0.5)
+            if r:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:
+                    data = b""
+                if not data and proc.poll() is not None:
+                    break
+                seen += data
+            elif proc.poll() is not None:
+                break
+        out = proc.communicate(timeout=60)[0].decode()
+        os.close(master)
+        writes = [a for (_, a, _, f) in self.proxy.requests[start:]
+                  if not a.startswith(READ) and f is None]
+        return proc.returncode, out, seen.decode(errors="replace"), writes
+
+    def test_asks_on_a_terminal_and_does_nothing_unless_confirmed(self):
+        v = self.make_vpc()
+        recs = [rec("create", "Gateway", v["vpc"], S3, route_tables=[v["rt1"]])]
+        rc, out, term, writes = self.apply_on_terminal(recs, b"n")
+        self.assertEqual(rc, 2, term)
+        self.assertIn("apply 1 change? [y/N]", term)
+        self.assertIn("not confirmed", term)
+        self.assertIn("would call CreateVpcEndpoint", out)   # shown before asking
+        self.assertEqual(writes, [])
+        self.assertEqual(self.endpoints(v["vpc"]), [])
+        rc, out, term, writes = self.apply_on_terminal(recs, b"y")
+        self.assertEqual(rc, 0, term)
+        self.assertEqual(writes, ["CreateVpcEndpoint"])
+        self.assertEqual(len(self.endpoints(v["vpc"])), 1)
+        # nothing left to change: no question at all
+        rc, out, term, writes = self.apply_on_terminal(recs, b"y")
+        self.assertEqual(rc, 0, term)
+        self.assertNotIn("[y/N]", term)
+        self.assertIn("nothing to change", term)
+        self.assertEqual(writes, [])
 
     def test_refuses_without_terminal_or_yes(self):
         v = self.make_vpc()
