@@ -44,7 +44,13 @@ struct vpce_capture_options {
 	 * from the capturing thread */
 	void (*progress)(void *ud, const char *line);
 	void *progress_ud;
+	/* only these VPCs (at most VPCE_CAPTURE_MAX_VPCS; 0: every VPC): per-VPC
+	 * describe calls are filtered by vpc-id; prefix lists and services are not */
+	const char *const *vpc_ids;
+	size_t nvpc_ids;
 };
+
+#define VPCE_CAPTURE_MAX_VPCS 32
 
 struct vpce_capture_result {
 	unsigned files, requests, retries;

@@ -99,10 +99,30 @@ static int snapshot_side(const struct vpce_aws_session *s, const struct vpce_pla
 			seen = seen || strcmp(vpce_planfile_get(plan, j)->region, r->region) == 0;
 		if (seen)
 			continue;
+		const char *vpcs[VPCE_CAPTURE_MAX_VPCS];
+		struct vpce_capture_options co;
+		bool many = false;
+		memset(&co, 0, sizeof(co));
+		co.vpc_ids = vpcs;
+		/* the VPCs of this region the plan touches */
+		for (size_t j = 0; j < vpce_planfile_count(plan); j++) {
+			const struct vpce_planfile_rec *q = vpce_planfile_get(plan, j);
+			bool dup = false;
+			if (strcmp(q->region, r->region) != 0)
+				continue;
+			for (size_t k = 0; k < co.nvpc_ids; k++)
+				dup = dup || strcmp(vpcs[k], q->vpc) == 0;
+			if (!dup && co.nvpc_ids == VPCE_CAPTURE_MAX_VPCS)
+				many = true;
+			else if (!dup)
+				vpcs[co.nvpc_ids++] = q->vpc;
+		}
+		if (many)
+			co.nvpc_ids = 0; /* too many to filter on: capture every VPC */
 		snprintf(rdir, sizeof(rdir), "%s/%s", dir, r->region);
 		memset(&res, 0, sizeof(res));
 		vpce_buf_init(&res.counts, (size_t)1 << 20);
-		rc = vpce_snapshot_capture_region(s, r->region, rdir, NULL, &res, err);
+		rc = vpce_snapshot_capture_region(s, r->region, rdir, &co, &res, err);
 		vpce_buf_release(&res.counts);
 	}
 	if (rc)

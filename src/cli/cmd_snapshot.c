@@ -100,7 +100,7 @@ static void *worker(void *arg)
 		progress(s, "%s: started", job->name);
 		{
 			char dir[4096];
-			struct vpce_capture_options co = { s->page_size, capture_progress, s };
+			struct vpce_capture_options co = { s->page_size, capture_progress, s, NULL, 0 };
 			snprintf(dir, sizeof(dir), "%s/%s", s->account_dir, job->name);
 			job->status = vpce_snapshot_capture_region(s->session, job->name, dir, &co,
 								   &job->r, &err);

@@ -158,8 +158,31 @@ int vpce_snapshot_capture_region(const struct vpce_aws_session *session, const c
 		struct vpce_json_doc **keep = strcmp(c->op, "DescribeVpcs") == 0 ? &vpcs
 					      : strcmp(file, "ManagedPrefixLists") == 0 ? &mpl
 											: NULL;
+		struct vpce_aws_param fp[1 + 2 * VPCE_CAPTURE_MAX_VPCS];
+		char names[VPCE_CAPTURE_MAX_VPCS][40];
+		size_t nfp = 0;
 		snprintf(fname, sizeof(fname), "%s.json", file);
-		rc = capture(s, job, ec2, dir, c->op, c->key, fname, NULL, 0, keep, err);
+		/* only some VPCs: the per-VPC calls take a filter (EC2 API Reference,
+		 * "Filter" of each Describe action: vpc-id; attachment.vpc-id for
+		 * internet gateways; DescribeVpcs takes VpcId.N) */
+		if (opts && opts->nvpc_ids && strcmp(c->key, "PrefixLists") != 0 &&
+		    strcmp(c->key, "ServiceDetails") != 0) {
+			bool vpcs_call = strcmp(c->op, "DescribeVpcs") == 0;
+			if (!vpcs_call) {
+				fp[nfp].name = "Filter.1.Name";
+				fp[nfp++].value = strcmp(c->op, "DescribeInternetGateways") == 0
+							  ? "attachment.vpc-id"
+							  : "vpc-id";
+			}
+			for (size_t v = 0; v < opts->nvpc_ids && v < VPCE_CAPTURE_MAX_VPCS; v++) {
+				snprintf(names[v], sizeof(names[v]),
+					 vpcs_call ? "VpcId.%zu" : "Filter.1.Value.%zu", v + 1);
+				fp[nfp].name = names[v];
+				fp[nfp++].value = opts->vpc_ids[v];
+			}
+		}
+		rc = capture(s, job, ec2, dir, c->op, c->key, fname, nfp ? fp : NULL, nfp, keep,
+			     err);
 		if (rc)
 			goto out;
 	}
