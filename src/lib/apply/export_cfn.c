@@ -163,7 +163,6 @@ int vpce_export_cloudformation(const struct vpce_planfile *p, struct vpce_buf *o
 				vpce_buf_printf(&res, "%s\n    \"EndpointsSg%s\": {\n"
 						      "      \"Type\": \"AWS::EC2::SecurityGroup\",\n"
 						      "      \"Properties\": {\n"
-						      "        \"GroupName\": \"vpce-endpoints\",\n"
 						      "        \"GroupDescription\": \"HTTPS from the VPC to its "
 						      "interface endpoints (created by vpce)\",\n"
 						      "        \"VpcId\": {\"Ref\": \"%s\"},\n"

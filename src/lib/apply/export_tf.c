@@ -145,6 +145,7 @@ static void main_tf(const struct vpce_planfile *p, struct vpce_buf *b, struct id
 		want_var(vars, nv, cap, r->vpc, "VPC");
 		vpce_buf_printf(b,
 				"# HTTPS (TCP 443) from every CIDR block of %s to its interface endpoints.\n"
+				"# (name_prefix: a group named vpce-endpoints made by `vpce apply` may exist.)\n"
 				"data \"aws_vpc\" \"%s\" {\n",
 				r->vpc, v);
 		put_provider(b, p, r->region);
@@ -152,7 +153,7 @@ static void main_tf(const struct vpce_planfile *p, struct vpce_buf *b, struct id
 		vpce_buf_printf(b, "resource \"aws_security_group\" \"endpoints_%s\" {\n", tail8(r->vpc));
 		put_provider(b, p, r->region);
 		vpce_buf_printf(b,
-				"  name        = \"vpce-endpoints\"\n"
+				"  name_prefix = \"vpce-endpoints-\"\n"
 				"  description = \"HTTPS from the VPC to its interface endpoints (created by vpce)\"\n"
 				"  vpc_id      = var.%s\n",
 				v);

@@ -6,12 +6,13 @@ provider "aws" {
 }
 
 # HTTPS (TCP 443) from every CIDR block of vpc-0a1b2c3d4e5f60718 to its interface endpoints.
+# (name_prefix: a group named vpce-endpoints made by `vpce apply` may exist.)
 data "aws_vpc" "vpc_0a1b2c3d4e5f60718" {
   id = var.vpc_0a1b2c3d4e5f60718
 }
 
 resource "aws_security_group" "endpoints_e5f60718" {
-  name        = "vpce-endpoints"
+  name_prefix = "vpce-endpoints-"
   description = "HTTPS from the VPC to its interface endpoints (created by vpce)"
   vpc_id      = var.vpc_0a1b2c3d4e5f60718
   tags = {
