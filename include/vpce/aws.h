@@ -177,7 +177,13 @@ struct vpce_aws_stats {
 	unsigned requests;   /* HTTP attempts */
 	unsigned retries;    /* attempts that were retries */
 	unsigned calls;      /* successful API calls */
+	unsigned writes;     /* mutating API calls attempted (every action but
+				Describe*, Get*, List*, AssumeRole*), counted once
+				per call whatever its outcome */
 };
+
+/* True for an action that only reads (Describe*, Get*, List*, AssumeRole*). */
+VPCE_EXTERN bool vpce_aws_action_is_read(const char *action);
 
 VPCE_EXTERN int vpce_aws_client_new(const struct vpce_aws_session *s, const char *service,
 				    const char *region, struct vpce_aws_client **out,

@@ -66,6 +66,15 @@ VPCE_EXTERN bool vpce_json_is(const struct vpce_json *v, enum vpce_json_type t);
 /* Name of a type for messages ("string", "object", ...). Static. */
 VPCE_EXTERN const char *vpce_json_type_name(const struct vpce_json *v);
 
+/* Append v as JSON to out: compact when indent is 0, else pretty-printed with
+ * indent spaces per level starting at depth `level`. Members keep their input
+ * order; integers as written, other numbers with 17 significant digits. With
+ * hcl, "${" and "%{" inside strings are doubled ("$${", "%%{") so the text is
+ * a literal HCL expression (Terraform jsonencode). */
+struct vpce_buf;
+VPCE_EXTERN int vpce_json_write(struct vpce_buf *out, const struct vpce_json *v, int indent,
+				int level, bool hcl);
+
 #define vpce_json_foreach(it, container) \
 	for (const struct vpce_json *it = ((container) && (container)->type >= VPCE_JSON_ARRAY) \
 					? (container)->u.child : NULL; \

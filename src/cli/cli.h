@@ -32,6 +32,8 @@ int cmd_report(int argc, char **argv);
 void cmd_report_help(FILE *out);
 int cmd_apply(int argc, char **argv);
 void cmd_apply_help(FILE *out);
+int cmd_export(int argc, char **argv);
+void cmd_export_help(FILE *out);
 int cmd_snapshot(int argc, char **argv);
 void cmd_snapshot_help(FILE *out);
 

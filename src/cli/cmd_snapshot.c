@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "vpce/aws.h"
 #include "vpce/json.h"
+#include "vpce/snapshot.h"
 #include "util/util.h"
 
 #define MAX_REGIONS 64
@@ -50,11 +51,8 @@ void cmd_snapshot_help(FILE *out)
 struct region_job {
 	char name[64];
 	int status;                 /* 0 ok, else VPCE_E* */
-	char error_code[128];
 	char error[VPCE_ERROR_MSG_MAX];
-	struct vpce_buf counts;     /* JSON object members "Key": n, ... */
-	unsigned files;
-	unsigned requests, retries;
+	struct vpce_capture_result r;
 };
 
 struct snap {
@@ -81,186 +79,9 @@ static void progress(struct snap *s, const char *fmt, ...)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static int mkdir_p(const char *path)
+static void capture_progress(void *ud, const char *line)
 {
-	char tmp[4096];
-	size_t n = strlen(path);
-
-	if (n == 0 || n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* Write data to dir/name atomically (temporary file, then rename). */
-static int write_file(const char *dir, const char *name, const struct vpce_buf *data,
-		      struct vpce_error *err)
-{
-	char path[4096], tmp[4200];
-	FILE *f;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
-		return vpce_error_set(err, VPCE_EIO, "%s/%s: path too long", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "wb");
-	if (!f)
-		return vpce_error_set(err, VPCE_EIO, "%s: cannot create (errno %d)", tmp, errno);
-	if (fwrite(data->ptr ? data->ptr : "", 1, data->len, f) != data->len || fclose(f) != 0) {
-		unlink(tmp);
-		return vpce_error_set(err, VPCE_EIO, "%s: write failed", tmp);
-	}
-	if (rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		return vpce_error_set(err, VPCE_EIO, "%s: cannot rename (errno %d)", path, e);
-	}
-	return 0;
-}
-
-struct call {
-	const char *op;
-	const char *key;   /* top-level key = file name */
-};
-
-static const struct call region_calls[] = {
-	{ "DescribeVpcs", "Vpcs" },
-	{ "DescribeSubnets", "Subnets" },
-	{ "DescribeRouteTables", "RouteTables" },
-	{ "DescribeSecurityGroups", "SecurityGroups" },
-	{ "DescribeNetworkAcls", "NetworkAcls" },
-	{ "DescribeVpcEndpoints", "VpcEndpoints" },
-	{ "DescribeNatGateways", "NatGateways" },
-	{ "DescribeInternetGateways", "InternetGateways" },
-	{ "DescribePrefixLists", "PrefixLists" },
-	{ "DescribeManagedPrefixLists", "PrefixLists" },
-	{ "DescribeNetworkInterfaces", "NetworkInterfaces" },
-	{ "DescribeInstances", "Reservations" },
-	{ "DescribeVpcEndpointServices", "ServiceDetails" },
-};
-
-/* Call op, write file, add the count of root[key] to the job; *doc_out (if
- * non-NULL) receives the parsed JSON for the caller to walk. */
-static int capture(struct snap *s, struct region_job *job, struct vpce_aws_client *ec2,
-		   const char *dir, const char *op, const char *key, const char *file,
-		   const struct vpce_aws_param *params, size_t np, struct vpce_json_doc **doc_out,
-		   struct vpce_error *err)
-{
-	struct vpce_buf out = VPCE_BUF_INIT;
-	struct vpce_json_doc *doc = NULL;
-	const struct vpce_json *arr;
-	int rc;
-
-	if (doc_out)
-		*doc_out = NULL;
-	rc = vpce_ec2_call_json(ec2, op, params, np, s->page_size, &out, err);
-	if (rc == 0)
-		rc = write_file(dir, file, &out, err);
-	if (rc == 0)
-		rc = vpce_json_parse(out.ptr, out.len, file, &doc, err);
-	if (rc)
-		goto out;
-	job->files++;
-	arr = vpce_json_get(vpce_json_root(doc), key);
-	if (arr && arr->type == VPCE_JSON_ARRAY) {
-		progress(s, "%s: %s %u", job->name, file, (unsigned)arr->count);
-		vpce_buf_printf(&job->counts, "%s\"%s\": %u", job->counts.len ? ", " : "", file,
-				(unsigned)arr->count);
-	}
-	if (doc_out) {
-		*doc_out = doc;
-		doc = NULL;
-	}
-out:
-	vpce_json_doc_free(doc);
-	vpce_buf_release(&out);
-	return rc;
-}
-
-static int run_region(struct snap *s, struct region_job *job, struct vpce_error *err)
-{
-	struct vpce_aws_client *ec2 = NULL;
-	char dir[4096];
-	struct vpce_json_doc *vpcs = NULL, *mpl = NULL;
-	unsigned entries = 0;
-	int rc;
-
-	snprintf(dir, sizeof(dir), "%s/%s", s->account_dir, job->name);
-	if (mkdir_p(dir) != 0)
-		return vpce_error_set(err, VPCE_EIO, "%s: cannot create directory", dir);
-	if ((rc = vpce_aws_client_new(s->session, "ec2", job->name, &ec2, err)) != 0)
-		return rc;
-	for (size_t i = 0; i < sizeof(region_calls) / sizeof(region_calls[0]); i++) {
-		const struct call *c = &region_calls[i];
-		const char *file = strcmp(c->op, "DescribeManagedPrefixLists") == 0
-					   ? "ManagedPrefixLists"
-					   : c->key;
-		char fname[128];
-		struct vpce_json_doc **keep = strcmp(c->op, "DescribeVpcs") == 0 ? &vpcs
-					      : strcmp(file, "ManagedPrefixLists") == 0 ? &mpl
-											: NULL;
-		snprintf(fname, sizeof(fname), "%s.json", file);
-		rc = capture(s, job, ec2, dir, c->op, c->key, fname, NULL, 0, keep, err);
-		if (rc)
-			goto out;
-	}
-	/* entries of every managed prefix list */
-	vpce_json_foreach(pl, vpce_json_get(vpce_json_root(mpl), "PrefixLists")) {
-		const char *id = vpce_json_get_str(pl, "PrefixListId");
-		struct vpce_aws_param p = { "PrefixListId", id };
-		struct vpce_json_doc *d = NULL;
-		char fname[160];
-		if (!id || strchr(id, '/'))
-			continue;
-		snprintf(fname, sizeof(fname), "Entries-%s.json", id);
-		rc = capture(s, job, ec2, dir, "GetManagedPrefixListEntries", "Entries", fname, &p,
-			     1, &d, err);
-		if (rc)
-			goto out;
-		entries += vpce_json_get(vpce_json_root(d), "Entries")
-				   ? vpce_json_get(vpce_json_root(d), "Entries")->count
-				   : 0;
-		vpce_json_doc_free(d);
-	}
-	/* DNS attributes of every VPC */
-	vpce_json_foreach(v, vpce_json_get(vpce_json_root(vpcs), "Vpcs")) {
-		static const char *attrs[2][2] = { { "enableDnsSupport", "EnableDnsSupport" },
-						   { "enableDnsHostnames", "EnableDnsHostnames" } };
-		const char *id = vpce_json_get_str(v, "VpcId");
-		if (!id || strchr(id, '/'))
-			continue;
-		for (int a = 0; a < 2; a++) {
-			struct vpce_aws_param p[2] = { { "VpcId", id }, { "Attribute", attrs[a][0] } };
-			char fname[160];
-			snprintf(fname, sizeof(fname), "%s-%s.json", attrs[a][1], id);
-			rc = capture(s, job, ec2, dir, "DescribeVpcAttribute", attrs[a][1], fname, p,
-				     2, NULL, err);
-			if (rc)
-				goto out;
-		}
-	}
-	(void)entries;
-	rc = 0;
-out:
-	if (ec2) {
-		const struct vpce_aws_stats *st = vpce_aws_client_stats(ec2);
-		job->requests = st->requests;
-		job->retries = st->retries;
-		if (rc)
-			snprintf(job->error_code, sizeof(job->error_code), "%s",
-				 vpce_aws_error_code(ec2));
-	}
-	vpce_json_doc_free(vpcs);
-	vpce_json_doc_free(mpl);
-	vpce_aws_client_free(ec2);
-	return rc;
+	progress(ud, "%s", line);
 }
 
 static void *worker(void *arg)
@@ -277,13 +98,19 @@ static void *worker(void *arg)
 			return NULL;
 		vpce_error_clear(&err);
 		progress(s, "%s: started", job->name);
-		job->status = run_region(s, job, &err);
+		{
+			char dir[4096];
+			struct vpce_capture_options co = { s->page_size, capture_progress, s, NULL, 0 };
+			snprintf(dir, sizeof(dir), "%s/%s", s->account_dir, job->name);
+			job->status = vpce_snapshot_capture_region(s->session, job->name, dir, &co,
+								   &job->r, &err);
+		}
 		if (job->status) {
 			vpce_error_format(&err, job->error, sizeof(job->error));
 			progress(s, "%s: FAILED: %s", job->name, job->error);
 		} else {
 			progress(s, "%s: done (%u files, %u requests, %u retries)", job->name,
-				 job->files, job->requests, job->retries);
+				 job->r.files, job->r.requests, job->r.retries);
 		}
 	}
 }
@@ -301,7 +128,7 @@ static int add_region(struct region_job *jobs, size_t *n, const char *name, size
 			return 0;
 	memcpy(jobs[*n].name, name, len);
 	jobs[*n].name[len] = 0;
-	vpce_buf_init(&jobs[*n].counts, (size_t)1 << 20);
+	vpce_buf_init(&jobs[*n].r.counts, (size_t)1 << 20);
 	(*n)++;
 	return 0;
 }
@@ -365,11 +192,11 @@ static int write_manifest(const char *dir, const char *account, const char *prof
 		vpce_buf_put_json_str(&m, jobs[i].name);
 		vpce_buf_printf(&m, ": {\"status\": \"%s\", \"files\": %u, \"requests\": %u, "
 				    "\"retries\": %u, \"counts\": {%s}",
-				jobs[i].status ? "error" : "ok", jobs[i].files, jobs[i].requests,
-				jobs[i].retries, jobs[i].counts.ptr ? jobs[i].counts.ptr : "");
+				jobs[i].status ? "error" : "ok", jobs[i].r.files, jobs[i].r.requests,
+				jobs[i].r.retries, jobs[i].r.counts.ptr ? jobs[i].r.counts.ptr : "");
 		if (jobs[i].status) {
 			vpce_buf_puts(&m, ", \"error\": {\"code\": ");
-			vpce_buf_put_json_str(&m, jobs[i].error_code);
+			vpce_buf_put_json_str(&m, jobs[i].r.error_code);
 			vpce_buf_puts(&m, ", \"message\": ");
 			vpce_buf_put_json_str(&m, jobs[i].error);
 			vpce_buf_putc(&m, '}');
@@ -383,14 +210,14 @@ static int write_manifest(const char *dir, const char *account, const char *prof
 		vpce_buf_printf(&m, "%s\n    {\"region\": ", nerr++ ? "," : "");
 		vpce_buf_put_json_str(&m, jobs[i].name);
 		vpce_buf_puts(&m, ", \"code\": ");
-		vpce_buf_put_json_str(&m, jobs[i].error_code);
+		vpce_buf_put_json_str(&m, jobs[i].r.error_code);
 		vpce_buf_puts(&m, ", \"message\": ");
 		vpce_buf_put_json_str(&m, jobs[i].error);
 		vpce_buf_putc(&m, '}');
 	}
 	vpce_buf_puts(&m, nerr ? "\n  ]\n}\n" : "]\n}\n");
 	rc = m.failed ? vpce_error_set(err, VPCE_ENOMEM, "manifest too large")
-		      : write_file(dir, "manifest.json", &m, err);
+		      : vpce_write_file_atomic(dir, "manifest.json", &m, err);
 	vpce_buf_release(&m);
 	return rc;
 }
@@ -514,7 +341,7 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	if ((size_t)snprintf(account_dir, sizeof(account_dir), "%s/%s", outdir, account) >=
 		    sizeof(account_dir) ||
-	    mkdir_p(account_dir) != 0) {
+	    vpce_mkdir_p(account_dir) != 0) {
 		fprintf(stderr, "vpce snapshot: cannot create %s/%s\n", outdir, account);
 		goto out;
 	}
@@ -553,7 +380,7 @@ int cmd_snapshot(int argc, char **argv)
 out:
 	if (jobs)
 		for (size_t i = 0; i < MAX_REGIONS; i++)
-			vpce_buf_release(&jobs[i].counts);
+			vpce_buf_release(&jobs[i].r.counts);
 	free(jobs);
 	vpce_aws_client_free(sts);
 	vpce_aws_session_free(session);

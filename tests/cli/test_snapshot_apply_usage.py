@@ -42,13 +42,34 @@ class Usage(unittest.TestCase):
             self.assertIn(opt, p.stdout)
         p = run("help", "apply")
         self.assertEqual(p.returncode, 0)
-        self.assertIn("--dry-run", p.stdout)
+        for opt in ("--dry-run", "--yes", "--wait", "--prune", "--no-check", "--format"):
+            self.assertIn(opt, p.stdout)
 
     def test_apply_needs_a_plan_file(self):
         self.assertEqual(run("apply").returncode, 2)
         p = run("apply", "/nonexistent/plan.json")
         self.assertEqual(p.returncode, 2)
         self.assertIn("plan.json", p.stderr)
+
+    def test_apply_rejects_unknown_option_and_format(self):
+        p = run("apply", "plan.json", "--frobnicate")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--frobnicate", p.stderr)
+        p = run("apply", "plan.json", "--format", "xml")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--format", p.stderr)
+
+    def test_apply_without_terminal_or_yes_refuses_before_credentials(self):
+        with tempfile.TemporaryDirectory() as home:
+            plan = os.path.join(home, "plan.json")
+            with open(plan, "w") as f:
+                f.write('{"recommendations": []}')
+            p = subprocess.run([VPCE, "apply", plan], capture_output=True, text=True,
+                               stdin=subprocess.DEVNULL, timeout=60,
+                               env={"HOME": home, "PATH": os.environ.get("PATH", "")})
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--yes", p.stderr)
+        self.assertEqual(p.stdout, "")
 
 
 if __name__ == "__main__":

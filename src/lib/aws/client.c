@@ -101,6 +101,12 @@ const char *vpce_aws_client_region(const struct vpce_aws_client *c)
 	return c->region;
 }
 
+bool vpce_aws_action_is_read(const char *action)
+{
+	return vpce_str_startswith(action, "Describe") || vpce_str_startswith(action, "Get") ||
+	       vpce_str_startswith(action, "List") || vpce_str_startswith(action, "AssumeRole");
+}
+
 const struct vpce_aws_stats *vpce_aws_client_stats(const struct vpce_aws_client *c)
 {
 	return &c->stats;
@@ -299,6 +305,8 @@ int vpce_aws_query(struct vpce_aws_client *c, const char *action, const char *ve
 	*out = NULL;
 	c->last_code[0] = 0;
 	memset(&resp, 0, sizeof(resp));
+	if (!vpce_aws_action_is_read(action))
+		c->stats.writes++;
 	if (form_body(&body, action, version, params, nparams) != 0) {
 		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 		goto out;

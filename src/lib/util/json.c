@@ -503,3 +503,89 @@ const char *vpce_json_type_name(const struct vpce_json *v)
 	default: return "unknown";
 	}
 }
+
+static void write_str(struct vpce_buf *out, const char *s, size_t n, bool hcl)
+{
+	size_t start = 0;
+
+	if (!hcl) {
+		vpce_buf_put_json_strn(out, s, n);
+		return;
+	}
+	/* JSON-escape piecewise, doubling the HCL template introducers. */
+	{
+		struct vpce_buf tmp = VPCE_BUF_INIT;
+		vpce_buf_put_json_strn(&tmp, s, n);
+		for (size_t i = 0; i < tmp.len; i++) {
+			if ((tmp.ptr[i] == '$' || tmp.ptr[i] == '%') && i + 1 < tmp.len &&
+			    tmp.ptr[i + 1] == '{') {
+				vpce_buf_put(out, tmp.ptr + start, i - start + 1);
+				start = i;
+			}
+		}
+		vpce_buf_put(out, tmp.ptr + start, tmp.len - start);
+		if (tmp.failed)
+			out->failed = true;
+		vpce_buf_release(&tmp);
+	}
+}
+
+static void write_indent(struct vpce_buf *out, int indent, int level)
+{
+	vpce_buf_putc(out, '\n');
+	for (int i = 0; i < indent * level; i++)
+		vpce_buf_putc(out, ' ');
+}
+
+int vpce_json_write(struct vpce_buf *out, const struct vpce_json *v, int indent, int level,
+		    bool hcl)
+{
+	bool first = true;
+
+	if (!v)
+		return vpce_buf_puts(out, "null");
+	switch (v->type) {
+	case VPCE_JSON_NULL:
+		vpce_buf_puts(out, "null");
+		break;
+	case VPCE_JSON_TRUE:
+		vpce_buf_puts(out, "true");
+		break;
+	case VPCE_JSON_FALSE:
+		vpce_buf_puts(out, "false");
+		break;
+	case VPCE_JSON_NUMBER:
+		if (v->is_int)
+			vpce_buf_printf(out, "%lld", (long long)v->u.num.i);
+		else
+			vpce_buf_printf(out, "%.17g", v->u.num.d);
+		break;
+	case VPCE_JSON_STRING:
+		write_str(out, v->u.str, v->count, hcl);
+		break;
+	case VPCE_JSON_ARRAY:
+	case VPCE_JSON_OBJECT:
+		vpce_buf_putc(out, v->type == VPCE_JSON_ARRAY ? '[' : '{');
+		vpce_json_foreach(it, v) {
+			if (!first)
+				vpce_buf_putc(out, ',');
+			if (indent)
+				write_indent(out, indent, level + 1);
+			else if (!first)
+				vpce_buf_putc(out, ' ');
+			first = false;
+			if (v->type == VPCE_JSON_OBJECT) {
+				write_str(out, it->key, it->key_len, hcl);
+				vpce_buf_puts(out, hcl ? " = " : ": ");
+			}
+			vpce_json_write(out, it, indent, level + 1, hcl);
+		}
+		if (indent && !first)
+			write_indent(out, indent, level);
+		vpce_buf_putc(out, v->type == VPCE_JSON_ARRAY ? ']' : '}');
+		break;
+	default:
+		break;
+	}
+	return out->failed ? VPCE_ENOMEM : 0;
+}
