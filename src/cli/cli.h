@@ -24,6 +24,7 @@ int cmd_check(int argc, char **argv);
 void cmd_check_help(FILE *out);
 int cmd_policy(int argc, char **argv);
 void cmd_policy_help(FILE *out);
+int cmd_plan(int argc, char **argv); void cmd_plan_help(FILE *out);
 
 /* Shared helpers (cli_util.c). */
 /* Print "vpce: <formatted error>" on stderr; returns VPCE_EXIT_USAGE. */

@@ -10,6 +10,7 @@ static const struct vpce_cmd commands[] = {
 	  cmd_check, cmd_check_help },
 	{ "policy", "lint, evaluate and generate IAM endpoint policies", cmd_policy,
 	  cmd_policy_help },
+	{ "plan", "which endpoints pay off, measured from VPC Flow Logs at regional prices", cmd_plan, cmd_plan_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
