@@ -18,10 +18,11 @@
  *     traffic, idle interface endpoints, cross-AZ traffic to NAT / endpoints.
  *
  * Ownership: *_new / *_load give the caller an object freed by the matching
- * *_free (NULL-safe). A struct vpce_plan_result and every string in it are
- * owned by the result (vpce_plan_result_free). The model, ipranges and
- * prices objects must outlive the plan objects built over them; they are
- * only read, so several aggregates (threads) may share them.
+ * *_free (NULL-safe). A struct vpce_plan_result is freed with
+ * vpce_plan_result_free; its strings live in the result or point into the
+ * model / ipranges. The model, ipranges and prices objects must outlive the
+ * aggregates and results built over them; they are only read, so several
+ * aggregates (threads) may share them.
  */
 #ifndef VPCE_PLAN_H
 #define VPCE_PLAN_H
