@@ -87,6 +87,10 @@ VPCE_EXTERN void vpce_plan_agg_free(struct vpce_plan_agg *a);
 /* Add records (log-status OK with both addresses and bytes count; others
  * only mark the time they cover). VPCE_ENOMEM if a table cannot grow. */
 VPCE_EXTERN int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *recs, size_t n);
+/* vpce_plan_read takes plain v2-default-format files through its own
+ * scanner (src/lib/plan/fastv2.c; other lines and files go through the
+ * flowlog reader, with identical results). Off: always the reader. */
+VPCE_EXTERN void vpce_plan_agg_set_fast(struct vpce_plan_agg *a, bool on);
 /* vpce_flowlog_cb adapter (ctx: struct vpce_plan_agg *). */
 VPCE_EXTERN int vpce_plan_agg_cb(void *ctx, const struct vpce_flow_record *recs, size_t n);
 /* Add every cell of from into into (same model and ipranges). */

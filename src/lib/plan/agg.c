@@ -20,15 +20,13 @@ static uint32_t mix32(uint64_t x)
 
 static uint32_t hash_key(const struct plan_key *k)
 {
-	uint64_t h = (uint64_t)k->iface * 0x9e3779b97f4a7c15ull ^ k->tp;
-	h = (h ^ k->s) * 0x9e3779b97f4a7c15ull;
-	h = (h ^ k->d) * 0x9e3779b97f4a7c15ull;
-	h = (h ^ k->ps) * 0x9e3779b97f4a7c15ull;
-	h ^= k->pd;
+	uint64_t h = ((uint64_t)k->iface << 32 | k->tp) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ ((uint64_t)k->s << 32 | k->d)) * 0x9e3779b97f4a7c15ull;
+	h ^= (uint64_t)k->ps << 32 | k->pd;
 	return mix32(h);
 }
 
-static int addr_put(struct vpce_plan_agg *a, uint32_t addr, uint64_t cls)
+static int addr_put(struct vpce_plan_agg *a, uint32_t addr, uint32_t cls)
 {
 	size_t j = mix32(addr) & (a->addrcap - 1);
 
@@ -43,7 +41,7 @@ static int addr_put(struct vpce_plan_agg *a, uint32_t addr, uint64_t cls)
 	return 0;
 }
 
-static bool addr_get(const struct vpce_plan_agg *a, uint32_t addr, uint64_t *cls)
+static bool addr_get(const struct vpce_plan_agg *a, uint32_t addr, uint32_t *cls)
 {
 	size_t j = mix32(addr) & (a->addrcap - 1);
 
@@ -69,11 +67,11 @@ static bool is_private(const struct vpce_cidr *c)
 	return (c->hi >> 57) == (0xfc00ull >> 9) || (c->hi >> 54) == (0xfe80ull >> 6);
 }
 
-static uint64_t classify_slow(struct vpce_plan_agg *a, const struct vpce_cidr *c)
+static uint32_t classify_slow(struct vpce_plan_agg *a, const struct vpce_cidr *c)
 {
 	const struct vpce_model *m = a->m;
 	struct vpce_iprange_match mt;
-	uint64_t cls;
+	uint32_t cls;
 
 	if (c->family == 4 && addr_get(a, vpce_cidr_v4(c), &cls))
 		return cls;
@@ -97,7 +95,7 @@ static uint64_t classify_slow(struct vpce_plan_agg *a, const struct vpce_cidr *c
 	return is_private(c) ? CLS(TAG_PRIVATE, 0) : CLS(TAG_EXTERNAL, 0);
 }
 
-uint64_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *c)
+uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *c)
 {
 	if (c->family == 4) {
 		uint32_t v = vpce_cidr_v4(c);
@@ -126,6 +124,7 @@ int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 	a->r = r;
 	a->cap = 1024;
 	a->cells = calloc(a->cap, sizeof(*a->cells));
+	a->samples = calloc(a->cap, sizeof(*a->samples));
 	a->aifaces = 64;
 	a->ifaces = calloc(a->aifaces, sizeof(*a->ifaces));
 	a->nifaces = 1;
@@ -140,7 +139,11 @@ int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 	a->addrs = calloc(a->addrcap, sizeof(*a->addrs));
 	a->cache = calloc((size_t)1 << CACHE_BITS, sizeof(*a->cache));
 	a->slots = calloc(((size_t)1 << PLAN_SLOT_BITS) / 64, sizeof(uint64_t));
-	if (!a->cells || !a->ifaces || !a->ifmap || !a->addrs || !a->cache || !a->slots) {
+	if (vpce_ipranges_service_count(r) >= 8192 || vpce_ipranges_region_count(r) >= 65536) {
+		vpce_plan_agg_free(a);
+		return vpce_error_set(err, VPCE_EINVAL, "ip-ranges: too many services or regions for plan's address classes");
+	}
+	if (!a->cells || !a->samples || !a->ifaces || !a->ifmap || !a->addrs || !a->cache || !a->slots) {
 		vpce_plan_agg_free(a);
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 	}
@@ -152,6 +155,7 @@ int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 		if (m->nats[n].private_ip.family == 4)
 			addr_put(a, vpce_cidr_v4(&m->nats[n].private_ip), CLS(TAG_NAT, n));
 	a->start = UINT64_MAX;
+	a->fast = true;
 	*out = a;
 	return 0;
 }
@@ -161,6 +165,7 @@ void vpce_plan_agg_free(struct vpce_plan_agg *a)
 	if (!a)
 		return;
 	free(a->cells);
+	free(a->samples);
 	free(a->ifaces);
 	free(a->ifmap);
 	free(a->addrs);
@@ -169,13 +174,41 @@ void vpce_plan_agg_free(struct vpce_plan_agg *a)
 	free(a);
 }
 
+/* Hash of an interface id (<= 24 bytes) a word at a time. */
+static uint32_t hash_id(const char *s, size_t n)
+{
+	uint64_t h = n * 0x9e3779b97f4a7c15ull, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, s + i, n - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+	}
+	return mix32(h);
+}
+
+static bool key_eq(const struct plan_key *a, const struct plan_key *b)
+{
+	return a->iface == b->iface && a->s == b->s && a->d == b->d && a->ps == b->ps && a->pd == b->pd &&
+	       a->tp == b->tp;
+}
+
 static int grow_cells(struct vpce_plan_agg *a)
 {
 	size_t ncap = a->cap * 2;
 	struct plan_cell *nc = calloc(ncap, sizeof(*nc));
+	struct plan_sample *ns = calloc(ncap, sizeof(*ns));
 
-	if (!nc)
+	if (!nc || !ns) {
+		free(nc);
+		free(ns);
 		return VPCE_ENOMEM;
+	}
 	for (size_t i = 0; i < a->cap; i++) {
 		struct plan_cell *c = &a->cells[i];
 		size_t j;
@@ -184,26 +217,37 @@ static int grow_cells(struct vpce_plan_agg *a)
 		for (j = c->hash & (ncap - 1); nc[j].hash; j = (j + 1) & (ncap - 1))
 			;
 		nc[j] = *c;
+		ns[j] = a->samples[i];
 	}
 	free(a->cells);
+	free(a->samples);
 	a->cells = nc;
+	a->samples = ns;
 	a->cap = ncap;
 	return 0;
 }
 
-static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *k)
+/* The cell of k (created empty when new; *fresh tells). Load factor <= 3/4. */
+static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *k, bool *fresh)
 {
 	uint32_t h = hash_key(k);
 	size_t j;
 
-	if ((a->count + 1) * 2 > a->cap && grow_cells(a) != 0)
-		return NULL;
 	for (j = h & (a->cap - 1); a->cells[j].hash; j = (j + 1) & (a->cap - 1))
-		if (a->cells[j].hash == h && memcmp(&a->cells[j].k, k, sizeof(*k)) == 0)
+		if (a->cells[j].hash == h && key_eq(&a->cells[j].k, k)) {
+			*fresh = false;
 			return &a->cells[j];
+		}
+	if ((a->count + 1) * 4 > a->cap * 3) {
+		if (grow_cells(a) != 0)
+			return NULL;
+		for (j = h & (a->cap - 1); a->cells[j].hash; j = (j + 1) & (a->cap - 1))
+			;
+	}
 	a->cells[j].hash = h;
 	a->cells[j].k = *k;
 	a->count++;
+	*fresh = true;
 	return &a->cells[j];
 }
 
@@ -214,7 +258,7 @@ static uint32_t intern(struct vpce_plan_agg *a, const char *s, size_t n)
 
 	if (n > PLAN_ID_MAX)
 		n = PLAN_ID_MAX;
-	h = vpce_hash_str(s, n);
+	h = hash_id(s, n);
 	for (j = h & (a->ifcap - 1); a->ifmap[j]; j = (j + 1) & (a->ifcap - 1)) {
 		const struct plan_iface *f = &a->ifaces[a->ifmap[j]];
 		if (f->hash == h && f->len == n && memcmp(f->id, s, n) == 0)
@@ -284,6 +328,7 @@ int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *re
 		const uint64_t need = BIT(VPCE_FF_SRCADDR) | BIT(VPCE_FF_DSTADDR);
 		struct plan_key k;
 		struct plan_cell *c;
+		bool fresh;
 
 		if (r->start != last_start || r->end != last_end) {
 			mark_time(a, r->start, r->end);
@@ -315,19 +360,58 @@ int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *re
 			k.ps = plan_classify(a, &r->pkt_srcaddr);
 		if ((r->present & BIT(VPCE_FF_PKT_DSTADDR)) && !vpce_cidr_equal(&r->pkt_dstaddr, &r->dstaddr))
 			k.pd = plan_classify(a, &r->pkt_dstaddr);
-		c = upsert(a, &k);
+		c = upsert(a, &k, &fresh);
 		if (!c)
 			return VPCE_ENOMEM;
-		if (!c->v.records) {
-			c->v.sample_s = r->srcaddr;
-			c->v.sample_d = r->dstaddr;
+		if (fresh) {
+			a->samples[c - a->cells].s = r->srcaddr;
+			a->samples[c - a->cells].d = r->dstaddr;
 		}
 		c->v.bytes += r->bytes;
-		c->v.packets += r->packets;
 		c->v.records++;
 		a->records++;
 	}
 	return 0;
+}
+
+int plan_add_v4(struct vpce_plan_agg *a, const char *id, size_t idlen, uint32_t src, uint32_t dst, uint64_t bytes,
+		uint64_t start, uint64_t end)
+{
+	struct plan_key k;
+	struct vpce_cidr cs, cd;
+	struct plan_cell *c;
+	bool fresh;
+
+	mark_time(a, start, end);
+	memset(&cs, 0, sizeof(cs));
+	cs.family = 4;
+	cs.len = 32;
+	cd = cs;
+	cs.lo = src;
+	cd.lo = dst;
+	k.iface = intern(a, id, idlen);
+	if (!k.iface)
+		return VPCE_ENOMEM;
+	k.s = plan_classify(a, &cs);
+	k.d = plan_classify(a, &cd);
+	k.ps = k.pd = 0;
+	k.tp = 0;
+	c = upsert(a, &k, &fresh);
+	if (!c)
+		return VPCE_ENOMEM;
+	if (fresh) {
+		a->samples[c - a->cells].s = cs;
+		a->samples[c - a->cells].d = cd;
+	}
+	c->v.bytes += bytes;
+	c->v.records++;
+	a->records++;
+	return 0;
+}
+
+void vpce_plan_agg_set_fast(struct vpce_plan_agg *a, bool on)
+{
+	a->fast = on;
 }
 
 int vpce_plan_agg_cb(void *ctx, const struct vpce_flow_record *recs, size_t n)
@@ -343,6 +427,7 @@ int vpce_plan_agg_merge(struct vpce_plan_agg *into, const struct vpce_plan_agg *
 		const struct plan_cell *c = &from->cells[i];
 		struct plan_key k;
 		struct plan_cell *d;
+		bool fresh;
 		if (!c->hash)
 			continue;
 		k = c->k;
@@ -352,15 +437,12 @@ int vpce_plan_agg_merge(struct vpce_plan_agg *into, const struct vpce_plan_agg *
 			if (!k.iface)
 				return VPCE_ENOMEM;
 		}
-		d = upsert(into, &k);
+		d = upsert(into, &k, &fresh);
 		if (!d)
 			return VPCE_ENOMEM;
-		if (!d->v.records) {
-			d->v.sample_s = c->v.sample_s;
-			d->v.sample_d = c->v.sample_d;
-		}
+		if (fresh)
+			into->samples[d - into->cells] = from->samples[i];
 		d->v.bytes += c->v.bytes;
-		d->v.packets += c->v.packets;
 		d->v.records += c->v.records;
 	}
 	for (size_t w = 0; w < ((size_t)1 << PLAN_SLOT_BITS) / 64; w++)
@@ -403,6 +485,17 @@ struct job {
 	int rc;
 };
 
+static int read_one(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+		    struct vpce_flowlog_stats *st, struct vpce_error *err)
+{
+	if (a->fast) {
+		int rc = plan_fast_file(a, path, opts, st, err);
+		if (rc != 1)
+			return rc;
+	}
+	return vpce_flowlog_read_path(path, opts, vpce_plan_agg_cb, a, st, err);
+}
+
 static void *worker(void *arg)
 {
 	struct job *j = arg;
@@ -414,7 +507,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(j->lock);
 		if (i >= j->npaths)
 			break;
-		j->rc = vpce_flowlog_read_path(j->paths[i], j->opts, vpce_plan_agg_cb, j->agg, &j->st, &j->err);
+		j->rc = read_one(j->agg, j->paths[i], j->opts, &j->st, &j->err);
 		if (j->rc != 0)
 			break;
 	}
@@ -454,7 +547,7 @@ int vpce_plan_read(struct vpce_plan_agg *a, const char *const *paths, size_t npa
 
 	if (threads <= 1 || npaths <= 1) {
 		for (size_t i = 0; i < npaths; i++)
-			if ((rc = vpce_flowlog_read_path(paths[i], opts, vpce_plan_agg_cb, a, st, err)) != 0)
+			if ((rc = read_one(a, paths[i], opts, st, err)) != 0)
 				return rc;
 		return 0;
 	}
@@ -477,6 +570,8 @@ int vpce_plan_read(struct vpce_plan_agg *a, const char *const *paths, size_t npa
 		} else if ((rc = vpce_plan_agg_new(a->m, a->r, &jobs[t].agg, err)) != 0) {
 			threads = t;
 			goto out;
+		} else {
+			jobs[t].agg->fast = a->fast;
 		}
 	}
 	for (unsigned t = 1; t < threads; t++)

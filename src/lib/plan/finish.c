@@ -290,10 +290,10 @@ static int attribute(struct ctx *x, const struct plan_cell *c, uint64_t *nat_out
 	p.vpc = vpc_of_eni(m, self);
 	if (inside(k->s) && outside(k->d)) {
 		p.dest = k->d;
-		route_path(x, self, k->tp, &c->v.sample_d, &p);
+		route_path(x, self, k->tp, &x->a->samples[c - x->a->cells].d, &p);
 	} else if (outside(k->s) && inside(k->d)) {
 		p.dest = k->s;
-		route_path(x, self, 0, &c->v.sample_s, &p);
+		route_path(x, self, 0, &x->a->samples[c - x->a->cells].s, &p);
 	} else {
 		uint32_t se = cls_eni(k->s), de = cls_eni(k->d), pe;
 		uint32_t remote = se == self ? de : se;

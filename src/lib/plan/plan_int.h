@@ -6,7 +6,9 @@
 #include "vpce/plan.h"
 #include "util/util.h"
 
-/* Address classes: tag in the high 32 bits, payload in the low 32. */
+/* Address classes: tag in the high 3 bits of a uint32, payload in the low 29
+ * (ENI / NAT / VPC index, or ip-ranges service id << 16 | region id with
+ * fewer than 8192 services). */
 enum addr_tag {
 	TAG_NONE = 0,     /* field absent / same as the plain address */
 	TAG_AWS = 1,      /* ip-ranges prefix: payload = service id << 16 | region id */
@@ -16,30 +18,35 @@ enum addr_tag {
 	TAG_PRIVATE = 5,  /* other private space (RFC 1918, 100.64/10, fc00::/7, ...) */
 	TAG_EXTERNAL = 6  /* public, not in ip-ranges */
 };
-#define CLS(tag, payload) (((uint64_t)(tag) << 32) | (uint32_t)(payload))
-#define CLS_TAG(c) ((unsigned)((c) >> 32))
-#define CLS_VAL(c) ((uint32_t)(c))
+#define CLS(tag, payload) (((uint32_t)(tag) << 29) | ((uint32_t)(payload) & 0x1fffffffu))
+#define CLS_TAG(c) ((unsigned)((uint32_t)(c) >> 29))
+#define CLS_VAL(c) ((uint32_t)(c) & 0x1fffffffu)
 
 #define PLAN_ID_MAX 24
 
-/* 40 bytes, compared bytewise (no padding holes: the pad bytes are zeroed). */
+/* 24 bytes, compared bytewise (no padding). */
 struct plan_key {
 	uint32_t iface;       /* interned interface-id (0: absent) */
-	uint8_t tp;           /* traffic-path 0..8 */
-	uint8_t pad[3];
-	uint64_t s, d;        /* classes of srcaddr, dstaddr */
-	uint64_t ps, pd;      /* classes of pkt-srcaddr, pkt-dstaddr when they differ (else 0) */
+	uint32_t s, d;        /* classes of srcaddr, dstaddr */
+	uint32_t ps, pd;      /* classes of pkt-srcaddr, pkt-dstaddr when they differ (else 0) */
+	uint32_t tp;          /* traffic-path 0..8 */
 };
 
 struct plan_val {
-	uint64_t bytes, packets, records;
-	struct vpce_cidr sample_s, sample_d; /* addresses of the cell's first record (route lookups) */
+	uint64_t bytes, records;
 };
 
+/* 48 bytes: the table stays small enough for the caches. */
 struct plan_cell {
 	struct plan_key k;
 	struct plan_val v;
 	uint32_t hash;        /* 0: empty slot */
+};
+
+/* Addresses of a cell's first record (for route lookups), kept beside the
+ * cells (same slot index) so the hot table stays compact. */
+struct plan_sample {
+	struct vpce_cidr s, d;
 };
 
 struct plan_iface {
@@ -51,7 +58,8 @@ struct plan_iface {
 struct addr_slot {
 	uint32_t addr;        /* host order */
 	uint32_t used;
-	uint64_t cls;
+	uint32_t cls;
+	uint32_t pad;
 };
 
 #define PLAN_SLOT_SECONDS 600u
@@ -62,6 +70,7 @@ struct vpce_plan_agg {
 	const struct vpce_ipranges *r;
 	/* cells */
 	struct plan_cell *cells;
+	struct plan_sample *samples;
 	size_t cap, count;
 	/* interned interface ids: index 0 is "absent" */
 	struct plan_iface *ifaces;
@@ -76,8 +85,16 @@ struct vpce_plan_agg {
 	uint64_t records, skipped;
 	uint64_t start, end;  /* min start, max end over records with times */
 	uint64_t *slots;      /* bitmap of covered 10-minute slots (mod 2^20) */
+	bool fast;            /* use fastv2.c for plain v2 files (default) */
 };
 
-uint64_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *addr);
+/* fastv2.c: 0 read, 1 not taken (use the reader), negative error. */
+int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+		   struct vpce_flowlog_stats *st, struct vpce_error *err);
+/* agg.c: add one IPv4 v2 record with log-status OK. */
+int plan_add_v4(struct vpce_plan_agg *a, const char *id, size_t idlen, uint32_t src, uint32_t dst, uint64_t bytes,
+		uint64_t start, uint64_t end);
+
+uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *addr);
 
 #endif

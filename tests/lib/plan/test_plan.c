@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "vpce/plan.h"
 #include "vpce/snapshot.h"
@@ -269,6 +270,81 @@ static void test_interface_endpoint_break_even(void **state)
 	vpce_plan_result_free(r);
 }
 
+/* The fast v2 scanner and the flowlog reader give the same statistics,
+ * issues (file:line) and plan on a file mixing plain records with every
+ * line the scanner hands to the reader: NODATA, "-" fields, a malformed
+ * line, blank lines, CRLF, a repeated default header, an IPv6 record, and
+ * finally a custom-format header that switches the rest of the file. */
+static void run_file(const char *path, bool fast, struct vpce_flowlog_stats *st, struct vpce_plan_result **res)
+{
+	struct vpce_plan_agg *a = NULL;
+	struct vpce_error err;
+
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(vpce_plan_agg_new(M, R, &a, &err), 0);
+	vpce_plan_agg_set_fast(a, fast);
+	assert_int_equal(vpce_plan_read(a, &path, 1, NULL, 1, st, &err), 0);
+	assert_int_equal(vpce_plan_finish(a, P, res, &err), 0);
+	vpce_plan_agg_free(a);
+}
+
+static void test_fast_scanner_matches_reader(void **state)
+{
+	char path[] = "/tmp/vpce-plan-fast-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	struct vpce_flowlog_stats s1, s2;
+	struct vpce_plan_result *r1, *r2;
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(HDR_V2, f);
+	for (int i = 0; i < 50; i++)
+		fprintf(f, "2 1 eni-000000000000000a1 10.1.10.5 52.216.10.%d 40000 443 6 1 %d 1764201600 1764202200 %s OK\n",
+			i, 1000 + i, i % 7 ? "ACCEPT" : "REJECT");
+	fputs("2 1 eni-000000000000000a1 - - - - - - - 1764202200 1764202800 - NODATA\n", f);
+	fputs("\n   \n", f);
+	fputs("2 1 eni-000000000000000b1 10.1.11.5 52.94.0.10 40000 443 6 1 777 1764202200 1764202800 ACCEPT OK\r\n", f);
+	fputs("2 1 eni-000000000000000b1 10.1.11.5 52.94.0.300 40000 443 6 1 777 1764202200 1764202800 ACCEPT OK\n", f);
+	fputs("2 1 eni-000000000000000b1 10.1.11.5 52.94.0.10 40000 443 6 1 888\n", f);
+	fputs("2 1 eni-000000000000000b1 10.1.11.5 52.94.0.10 0400 443 6 1 999 1764202200 1764202800 ACCEPT OK\n", f);
+	fputs("2 1 eni-000000000000000a1 2600:1f18::1 2600:1f18::2 40000 443 6 1 5 1764202200 1764202800 ACCEPT OK\n", f);
+	fputs(HDR_V2, f);
+	fputs("2 1 eni-000000000000000a1 10.1.10.5 8.8.8.8 40000 53 17 1 64 1764202800 1764203400 ACCEPT OK\n", f);
+	fputs(HDR_PKT, f);
+	fputs("5 1 eni-0000000000000000a 10.1.10.5 10.1.0.10 40000 443 6 1 600 1764202800 1764203400 ACCEPT OK 10.1.10.5 52.216.10.20\n", f);
+	fputs("5 1 eni-0000000000000000a 10.1.10.5 10.1.0.10 40000 443 6 1 600 1764202800 1764203400 ACCEPT OK\n", f);
+	fclose(f);
+	run_file(path, true, &s1, &r1);
+	run_file(path, false, &s2, &r2);
+	unlink(path);
+	assert_int_equal(s1.files, s2.files);
+	assert_int_equal(s1.lines, s2.lines);
+	assert_int_equal(s1.records, s2.records);
+	assert_int_equal(s1.ok, s2.ok);
+	assert_int_equal(s1.nodata, s2.nodata);
+	assert_int_equal(s1.malformed, s2.malformed);
+	assert_true(s1.malformed >= 2);
+	assert_int_equal(s1.headers, s2.headers);
+	assert_int_equal(s1.blank, s2.blank);
+	assert_int_equal(s1.bytes_in, s2.bytes_in);
+	assert_int_equal(s1.n_issues, s2.n_issues);
+	for (unsigned i = 0; i < s1.n_issues; i++) {
+		assert_int_equal(s1.issues[i].line, s2.issues[i].line);
+		assert_string_equal(s1.issues[i].message, s2.issues[i].message);
+	}
+	assert_int_equal(r1->records, r2->records);
+	assert_int_equal(r1->skipped, r2->skipped);
+	assert_int_equal(r1->bytes_total, r2->bytes_total);
+	assert_int_equal(r1->bytes_duplicate, r2->bytes_duplicate);
+	assert_int_equal(r1->ntraffic, r2->ntraffic);
+	for (uint32_t i = 0; i < r1->ntraffic; i++)
+		assert_int_equal(r1->traffic[i].bytes, r2->traffic[i].bytes);
+	assert_true(r1->start == r2->start && r1->end == r2->end && r1->covered_hours == r2->covered_hours);
+	vpce_plan_result_free(r1);
+	vpce_plan_result_free(r2);
+}
+
 static void test_prices_errors_have_positions(void **state)
 {
 	struct vpce_prices *p = NULL;
@@ -296,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_multi_region_multi_az),
 		cmocka_unit_test(test_window_scaling_and_confidence),
 		cmocka_unit_test(test_interface_endpoint_break_even),
+		cmocka_unit_test(test_fast_scanner_matches_reader),
 		cmocka_unit_test(test_prices_errors_have_positions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
