@@ -21,8 +21,12 @@ TIMEFORMAT='    %U user + %S sys, %R wall'
 if [ ! -s "$D/v2.log" ] || [ "$(wc -l <"$D/v2.log")" -ne $((N + 1)) ]; then
 	"$B/bench/gen_flowlogs" -f v2 -n "$N" >"$D/v2.log"
 	gzip -6 -c "$D/v2.log" >"$D/v2.log.gz"
-	rm -rf "$D/split" && mkdir -p "$D/split"
-	tail -n +2 "$D/v2.log" | split -n l/4 - "$D/split/part-"
+	rm -rf "$D/split"
+fi
+[ -s "$D/v2.log.gz" ] || gzip -6 -c "$D/v2.log" >"$D/v2.log.gz"
+if [ ! -d "$D/split" ]; then
+	mkdir -p "$D/split"
+	tail -n +2 "$D/v2.log" >"$D/split/all" && split -n l/4 "$D/split/all" "$D/split/part-" && rm "$D/split/all"
 fi
 f="$D/v2.log"
 echo "== v2 plain ($(wc -c <"$f") bytes, $N records)"
@@ -30,6 +34,7 @@ echo "  wc -l:"
 time wc -l "$f" >/dev/null
 echo "  awk aggregation (no IP->service lookup):"
 time awk 'NR > 1 && $14 == "OK" { b[$3 " " $4 " " $5] += $10 } END { n = 0; for (k in b) n++; print n }' "$f" >/dev/null
+echo "  (awk is $(readlink -f "$(command -v awk)"))"
 echo "  vpce plan (library, CPU time):"
 "$B/bench/bench_plan" -r 3 "$S" "$f"
 echo "  vpce plan (CLI end to end, --format json):"

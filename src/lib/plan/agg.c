@@ -139,11 +139,12 @@ int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 	a->addrs = calloc(a->addrcap, sizeof(*a->addrs));
 	a->cache = calloc((size_t)1 << CACHE_BITS, sizeof(*a->cache));
 	a->slots = calloc(((size_t)1 << PLAN_SLOT_BITS) / 64, sizeof(uint64_t));
+	a->idcache = calloc(PLAN_IDCACHE, sizeof(*a->idcache));
 	if (vpce_ipranges_service_count(r) >= 8192 || vpce_ipranges_region_count(r) >= 65536) {
 		vpce_plan_agg_free(a);
 		return vpce_error_set(err, VPCE_EINVAL, "ip-ranges: too many services or regions for plan's address classes");
 	}
-	if (!a->cells || !a->samples || !a->ifaces || !a->ifmap || !a->addrs || !a->cache || !a->slots) {
+	if (!a->idcache || !a->cells || !a->samples || !a->ifaces || !a->ifmap || !a->addrs || !a->cache || !a->slots) {
 		vpce_plan_agg_free(a);
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 	}
@@ -171,11 +172,12 @@ void vpce_plan_agg_free(struct vpce_plan_agg *a)
 	free(a->addrs);
 	free(a->cache);
 	free(a->slots);
+	free(a->idcache);
 	free(a);
 }
 
 /* Hash of an interface id (<= 24 bytes) a word at a time. */
-static uint32_t hash_id(const char *s, size_t n)
+static uint64_t hash_id64(const char *s, size_t n)
 {
 	uint64_t h = n * 0x9e3779b97f4a7c15ull, w;
 	size_t i = 0;
@@ -189,7 +191,7 @@ static uint32_t hash_id(const char *s, size_t n)
 		memcpy(&w, s + i, n - i);
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 	}
-	return mix32(h);
+	return h ^ (h >> 29);
 }
 
 static bool key_eq(const struct plan_key *a, const struct plan_key *b)
@@ -253,16 +255,29 @@ static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *
 
 static uint32_t intern(struct vpce_plan_agg *a, const char *s, size_t n)
 {
-	uint32_t h;
+	uint32_t h, idx;
 	size_t j;
+
+	uint64_t h64;
+	struct id_cache *ic;
 
 	if (n > PLAN_ID_MAX)
 		n = PLAN_ID_MAX;
-	h = hash_id(s, n);
+	/* Direct-mapped cache by the 64-bit hash: no table walk or string
+	 * compare for the interfaces seen recently. */
+	h64 = hash_id64(s, n);
+	ic = &a->idcache[(h64 >> 7) & (PLAN_IDCACHE - 1)];
+	if (ic->h == h64 && ic->len == n && ic->idx)
+		return ic->idx;
+	h = mix32(h64);
 	for (j = h & (a->ifcap - 1); a->ifmap[j]; j = (j + 1) & (a->ifcap - 1)) {
 		const struct plan_iface *f = &a->ifaces[a->ifmap[j]];
-		if (f->hash == h && f->len == n && memcmp(f->id, s, n) == 0)
-			return a->ifmap[j];
+		if (f->hash == h && f->len == n && memcmp(f->id, s, n) == 0) {
+			ic->h = h64;
+			ic->len = (uint32_t)n;
+			ic->idx = a->ifmap[j];
+			return ic->idx;
+		}
 	}
 	if (a->nifaces + 1 > a->aifaces) {
 		struct plan_iface *ni = realloc(a->ifaces, a->aifaces * 2 * sizeof(*ni));
@@ -293,7 +308,11 @@ static uint32_t intern(struct vpce_plan_agg *a, const char *s, size_t n)
 	a->ifaces[a->nifaces].len = (uint8_t)n;
 	a->ifaces[a->nifaces].hash = h;
 	a->ifmap[j] = (uint32_t)a->nifaces;
-	return (uint32_t)a->nifaces++;
+	idx = (uint32_t)a->nifaces++;
+	ic->h = h64;
+	ic->len = (uint32_t)n;
+	ic->idx = idx;
+	return idx;
 }
 
 static void mark_time(struct vpce_plan_agg *a, uint64_t start, uint64_t end)

@@ -62,6 +62,12 @@ struct addr_slot {
 	uint32_t pad;
 };
 
+struct id_cache {
+	uint64_t h;
+	uint32_t len, idx;
+};
+#define PLAN_IDCACHE 4096
+
 #define PLAN_SLOT_SECONDS 600u
 #define PLAN_SLOT_BITS 20u   /* 2^20 10-minute slots (about 20 years) */
 
@@ -85,6 +91,7 @@ struct vpce_plan_agg {
 	uint64_t records, skipped;
 	uint64_t start, end;  /* min start, max end over records with times */
 	uint64_t *slots;      /* bitmap of covered 10-minute slots (mod 2^20) */
+	struct id_cache *idcache;
 	bool fast;            /* use fastv2.c for plain v2 files (default) */
 };
 
