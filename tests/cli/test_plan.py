@@ -85,6 +85,31 @@ class MultiAzScenario(unittest.TestCase):
         self.assertIn("workloads.log:38:", self.stderr)
 
 
+class GzipAndThreads(unittest.TestCase):
+    def test_gzip_and_threads_give_the_same_plan(self):
+        import gzip
+        import shutil
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("workloads.log", "nat.log"):
+                with open(os.path.join(MULTI, "flowlogs", name), "rb") as src, \
+                        gzip.open(os.path.join(d, name + ".gz"), "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            outs = []
+            for logs, threads in ((os.path.join(MULTI, "flowlogs"), "1"), (d, "1"), (d, "2")):
+                rc, out, err = run(os.path.join(MULTI, "us-east-1"), "--flow-logs", logs, "--format", "json",
+                                   "--threads", threads)
+                self.assertEqual(rc, 0, err)
+                plan = json.loads(out)
+                plan["input"]["issues"] = [i.split(":", 1)[1] for i in plan["input"]["issues"]]
+                for k in ("prices",):
+                    plan.pop(k)
+                outs.append(plan)
+            self.assertEqual(outs[0]["traffic"], outs[1]["traffic"])
+            self.assertEqual(outs[0]["recommendations"], outs[1]["recommendations"])
+            self.assertEqual(outs[1], outs[2])
+            self.assertEqual(outs[0]["input"]["issues"], outs[1]["input"]["issues"])
+
+
 class SeedExample(unittest.TestCase):
     def test_seed_recommends_private_route_table_for_s3(self):
         rc, out, err = run(os.path.join(SEED, "us-east-1"), "--flow-logs", os.path.join(SEED, "flowlogs"),

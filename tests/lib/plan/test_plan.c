@@ -345,6 +345,29 @@ static void test_fast_scanner_matches_reader(void **state)
 	vpce_plan_result_free(r2);
 }
 
+/* traffic-path (v5) names the gateway when the record has it: 8 = internet
+ * gateway, 7 = gateway endpoint, whatever the route table says (eni-a's
+ * table sends 0.0.0.0/0 to the NAT gateway). */
+static void test_traffic_path_field_wins(void **state)
+{
+	const char *text = "version interface-id srcaddr dstaddr bytes start end log-status traffic-path\n"
+		"5 eni-000000000000000a1 10.1.10.5 52.216.10.20 1000 1764201600 1764205200 OK 7\n"
+		"5 eni-000000000000000a1 10.1.10.5 8.8.8.8 2000 1764201600 1764205200 OK 8\n"
+		"5 eni-000000000000000a1 10.1.10.5 52.94.0.10 4000 1764201600 1764205200 OK 1\n";
+	struct vpce_plan_result *r = plan_text(text);
+	const struct vpce_plan_traffic *s3 = row(r, "eni-000000000000000a1", S3E);
+	const struct vpce_plan_traffic *net = row(r, "eni-000000000000000a1", NULL);
+	const struct vpce_plan_traffic *ddb = row(r, "eni-000000000000000a1", "com.amazonaws.us-east-1.dynamodb");
+	(void)state;
+	assert_non_null(s3);
+	assert_non_null(net);
+	assert_non_null(ddb);
+	assert_string_equal(s3->path, "gateway-endpoint");
+	assert_string_equal(net->path, "internet-gateway");
+	assert_string_equal(ddb->path, "nat-gateway"); /* 1 is ambiguous: the route decides */
+	vpce_plan_result_free(r);
+}
+
 static void test_prices_errors_have_positions(void **state)
 {
 	struct vpce_prices *p = NULL;
@@ -373,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_window_scaling_and_confidence),
 		cmocka_unit_test(test_interface_endpoint_break_even),
 		cmocka_unit_test(test_fast_scanner_matches_reader),
+		cmocka_unit_test(test_traffic_path_field_wins),
 		cmocka_unit_test(test_prices_errors_have_positions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
