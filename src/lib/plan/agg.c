@@ -230,9 +230,8 @@ static int grow_cells(struct vpce_plan_agg *a)
 }
 
 /* The cell of k (created empty when new; *fresh tells). Load factor <= 3/4. */
-static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *k, bool *fresh)
+static struct plan_cell *upsert_h(struct vpce_plan_agg *a, const struct plan_key *k, uint32_t h, bool *fresh)
 {
-	uint32_t h = hash_key(k);
 	size_t j;
 
 	for (j = h & (a->cap - 1); a->cells[j].hash; j = (j + 1) & (a->cap - 1))
@@ -251,6 +250,11 @@ static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *
 	a->count++;
 	*fresh = true;
 	return &a->cells[j];
+}
+
+static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *k, bool *fresh)
+{
+	return upsert_h(a, k, hash_key(k), fresh);
 }
 
 static uint32_t intern(struct vpce_plan_agg *a, const char *s, size_t n)
@@ -393,38 +397,58 @@ int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *re
 	return 0;
 }
 
-int plan_add_v4(struct vpce_plan_agg *a, const char *id, size_t idlen, uint32_t src, uint32_t dst, uint64_t bytes,
-		uint64_t start, uint64_t end)
-{
-	struct plan_key k;
-	struct vpce_cidr cs, cd;
-	struct plan_cell *c;
-	bool fresh;
+#define V4_BATCH 64
 
-	mark_time(a, start, end);
+int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_t n)
+{
+	struct plan_key keys[V4_BATCH];
+	uint32_t hs[V4_BATCH];
+	struct vpce_cidr cs, cd;
+
 	memset(&cs, 0, sizeof(cs));
 	cs.family = 4;
 	cs.len = 32;
 	cd = cs;
-	cs.lo = src;
-	cd.lo = dst;
-	k.iface = intern(a, id, idlen);
-	if (!k.iface)
-		return VPCE_ENOMEM;
-	k.s = plan_classify(a, &cs);
-	k.d = plan_classify(a, &cd);
-	k.ps = k.pd = 0;
-	k.tp = 0;
-	c = upsert(a, &k, &fresh);
-	if (!c)
-		return VPCE_ENOMEM;
-	if (fresh) {
-		a->samples[c - a->cells].s = cs;
-		a->samples[c - a->cells].d = cd;
+	while (n) {
+		size_t m = n < V4_BATCH ? n : V4_BATCH;
+		uint64_t ls = 0, le = 0;
+		for (size_t i = 0; i < m; i++) {
+			const struct plan_v4 *r = &recs[i];
+			struct plan_key *k = &keys[i];
+			if (r->start != ls || r->end != le) {
+				mark_time(a, r->start, r->end);
+				ls = r->start;
+				le = r->end;
+			}
+			cs.lo = r->src;
+			cd.lo = r->dst;
+			k->iface = intern(a, r->id, r->idlen);
+			if (!k->iface)
+				return VPCE_ENOMEM;
+			k->s = plan_classify(a, &cs);
+			k->d = plan_classify(a, &cd);
+			k->ps = k->pd = k->tp = 0;
+			hs[i] = hash_key(k);
+			__builtin_prefetch(&a->cells[hs[i] & (a->cap - 1)]);
+		}
+		for (size_t i = 0; i < m; i++) {
+			bool fresh;
+			struct plan_cell *c = upsert_h(a, &keys[i], hs[i], &fresh);
+			if (!c)
+				return VPCE_ENOMEM;
+			if (fresh) {
+				cs.lo = recs[i].src;
+				cd.lo = recs[i].dst;
+				a->samples[c - a->cells].s = cs;
+				a->samples[c - a->cells].d = cd;
+			}
+			c->v.bytes += recs[i].bytes;
+			c->v.records++;
+		}
+		a->records += m;
+		recs += m;
+		n -= m;
 	}
-	c->v.bytes += bytes;
-	c->v.records++;
-	a->records++;
 	return 0;
 }
 

@@ -68,8 +68,8 @@ static inline const char *token(const char *p, const char *e, const char **s, si
 	return q + 1;
 }
 
-/* 0: added; 1: not a plain v2 OK record (the reader decides). */
-static int fast_line(struct vpce_plan_agg *a, const char *p, const char *e, uint64_t *counted)
+/* 0: parsed into *o; 1: not a plain v2 OK record (the reader decides). */
+static int fast_line(const char *p, const char *e, struct plan_v4 *o)
 {
 	const char *acct, *id;
 	size_t nacct, nid;
@@ -91,11 +91,17 @@ static int fast_line(struct vpce_plan_agg *a, const char *p, const char *e, uint
 	(void)acct;
 	(void)nacct;
 	(void)ver;
-	if (plan_add_v4(a, id, nid, src, dst, by, st, en) != 0)
-		return -1;
-	(*counted)++;
+	o->id = id;
+	o->idlen = nid;
+	o->src = src;
+	o->dst = dst;
+	o->bytes = by;
+	o->start = st;
+	o->end = en;
 	return 0;
 }
+
+#define PENDING 256
 
 static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *f, uint64_t line_base,
 		      const char *name)
@@ -127,7 +133,9 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	const char *map, *p, *end;
 	struct vpce_flowlog_format def, hf;
 	struct vpce_flowlog_stats file_st;
-	uint64_t lineno = 0, counted = 0;
+	uint64_t lineno = 0;
+	struct plan_v4 pend[PENDING];
+	size_t npend = 0;
 	bool seen = false;
 	int fd, rc = 0;
 
@@ -188,16 +196,25 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 			p = nl ? nl + 1 : end;
 			continue;
 		}
-		fr = seen ? fast_line(a, p, k, &counted) : 1;
-		if (fr < 0) {
-			rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
-			break;
-		}
+		fr = seen ? fast_line(p, k, &pend[npend]) : 1;
 		if (fr == 0) {
 			file_st.lines++;
 			file_st.records++;
 			file_st.ok++;
+			if (++npend == PENDING) {
+				if (plan_add_v4_batch(a, pend, npend) != 0) {
+					rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+					break;
+				}
+				npend = 0;
+			}
 		} else {
+			/* Keep the order of records: what is pending goes first. */
+			if (npend && plan_add_v4_batch(a, pend, npend) != 0) {
+				rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+				break;
+			}
+			npend = 0;
 			/* The reader decides this line (or, on a format change, the rest). */
 			struct vpce_flowlog_stats one;
 			struct vpce_flowlog_opts o;
@@ -225,6 +242,8 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 		seen = true;
 		p = nl ? nl + 1 : end;
 	}
+	if (rc == 0 && npend && plan_add_v4_batch(a, pend, npend) != 0)
+		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 	munmap((void *)map, (size_t)sb.st_size);
 	st->files += file_st.files;
 	st->files_unsupported += file_st.files_unsupported;
@@ -241,6 +260,5 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	st->blank += file_st.blank;
 	for (unsigned i = 0; i < file_st.n_issues && st->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++)
 		st->issues[st->n_issues++] = file_st.issues[i];
-	(void)counted;
 	return rc;
 }

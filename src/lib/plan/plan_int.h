@@ -98,9 +98,16 @@ struct vpce_plan_agg {
 /* fastv2.c: 0 read, 1 not taken (use the reader), negative error. */
 int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
 		   struct vpce_flowlog_stats *st, struct vpce_error *err);
-/* agg.c: add one IPv4 v2 record with log-status OK. */
-int plan_add_v4(struct vpce_plan_agg *a, const char *id, size_t idlen, uint32_t src, uint32_t dst, uint64_t bytes,
-		uint64_t start, uint64_t end);
+/* A plain IPv4 v2 record as the fast scanner sees it. */
+struct plan_v4 {
+	const char *id;
+	size_t idlen;
+	uint32_t src, dst;
+	uint64_t bytes, start, end;
+};
+/* agg.c: add n of them (classes first, cells prefetched, then updated). */
+int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_t n);
+
 
 uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *addr);
 
