@@ -1013,6 +1013,8 @@ int vpce_plan_finish(const struct vpce_plan_agg *a, const struct vpce_prices *pr
 	    note(&x, "window %.2f h observed (%.2f h of it with records); monthly figures = observed x 730 / %.2f = x%.3f",
 		 res->hours, res->covered_hours, res->hours, res->month_factor))
 		goto out;
+	if (res->hours <= 0 && note(&x, "no flow log records with a time window: nothing to scale to a month"))
+		goto out;
 	if (!prices && note(&x, "no prices loaded: recommendations carry no money figures"))
 		goto out;
 	if (gateway_recs(&x, prices, &rs, sel) || interface_recs(&x, prices, &rs, sel) || endpoint_recs(&x, prices, &rs, sel) ||

@@ -151,8 +151,11 @@ int vpce_plan_render_table(struct vpce_buf *b, const struct vpce_plan_result *r,
 
 	iso(t0, sizeof(t0), r->start);
 	iso(t1, sizeof(t1), r->end);
-	vpce_buf_printf(b, "Window %s .. %s: %.2f h (%.2f h with records); monthly = observed x 730/%.2f\n", t0, t1,
-			r->hours, r->covered_hours, r->hours);
+	if (r->hours > 0)
+		vpce_buf_printf(b, "Window %s .. %s: %.2f h (%.2f h with records); monthly = observed x 730/%.2f\n", t0,
+				t1, r->hours, r->covered_hours, r->hours);
+	else
+		vpce_buf_puts(b, "Window: no flow log records with times; no monthly figures\n");
 	if (st) {
 		vpce_buf_printf(b, "Input: %llu files, %llu records, %llu malformed lines\n", (unsigned long long)st->files,
 				(unsigned long long)st->records, (unsigned long long)st->malformed);
