@@ -823,6 +823,17 @@ static int interface_recs(struct ctx *x, const struct vpce_prices *prices, struc
 	return 0;
 }
 
+static bool endpoint_in_az(const struct vpce_model *m, const struct vpce_endpoint *e, const char *az)
+{
+	for (uint32_t i = 0; i < e->nenis; i++)
+		if (e->enis[i] != VPCE_NONE && m->enis[e->enis[i]].az && strcmp(m->enis[e->enis[i]].az, az) == 0)
+			return true;
+	for (uint32_t i = 0; i < e->nsubnets; i++)
+		if (e->subnets[i] != VPCE_NONE && m->subnets[e->subnets[i]].az && strcmp(m->subnets[e->subnets[i]].az, az) == 0)
+			return true;
+	return false;
+}
+
 static int endpoint_recs(struct ctx *x, const struct vpce_prices *prices, struct recs *rs, bool *sel)
 {
 	const struct vpce_model *m = x->m;
@@ -859,6 +870,15 @@ static int endpoint_recs(struct ctx *x, const struct vpce_prices *prices, struct
 				if (!sel[i] || !t->cross_az || !t->subnet)
 					continue;
 				save = gbm(res, t->bytes) * 2 * pr->inter_az_gb - pr->ie_az_hour * VPCE_HOURS_PER_MONTH;
+				if (endpoint_in_az(m, e, t->az)) {
+					/* An ENI is already there: the clients pick another AZ's
+					 * zonal name (or the regional name resolved elsewhere). */
+					if (note(x, "%s: %.3f GB/month from %s (%s) reaches %s's ENI in %s although it has one in %s ($%.2f/month cross-AZ): use the regional or same-AZ DNS name",
+						 m->vpcs[e->vpc].id, gbm(res, t->bytes), t->eni ? t->eni : t->subnet, t->az, e->id,
+						 t->via_az ? t->via_az : "another AZ", t->az, gbm(res, t->bytes) * 2 * pr->inter_az_gb))
+						goto oom;
+					continue;
+				}
 				if (save <= 0) {
 					if (note(x, "%s: %.3f GB/month from %s crosses AZs to %s ($%.2f); an ENI in %s would cost more ($%.2f)",
 						 m->vpcs[e->vpc].id, gbm(res, t->bytes), t->subnet, e->id,

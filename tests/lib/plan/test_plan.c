@@ -368,6 +368,72 @@ static void test_traffic_path_field_wins(void **state)
 	vpce_plan_result_free(r);
 }
 
+/* The seed snapshot (examples/seed/us-east-1): SQS interface endpoint
+ * vpce-1750804c506963ca8 with ENIs 10.0.10.200 (us-east-1a) and
+ * 10.0.11.200 (us-east-1b); seed-app-1's ENI eni-7b3d39a7e712f13a1
+ * (10.0.10.4, us-east-1a); NAT gateway nat-a0c38f6d0511403cb. */
+static struct vpce_plan_result *seed_plan(const char *text, struct vpce_model **mout)
+{
+	struct vpce_snapshot_options so = { NULL, NULL, NULL };
+	struct vpce_model *m = NULL;
+	struct vpce_plan_agg *a = NULL;
+	struct vpce_plan_result *res = NULL;
+	struct vpce_flowlog_stats st;
+	struct vpce_error err;
+
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(vpce_snapshot_load(VPCE_TEST_DATA "/../../examples/seed/us-east-1", &so, &m, &err), 0);
+	assert_int_equal(vpce_plan_agg_new(m, R, &a, &err), 0);
+	assert_int_equal(vpce_flowlog_parse_buffer(text, strlen(text), "t", NULL, vpce_plan_agg_cb, a, &st, &err), 0);
+	assert_int_equal(vpce_plan_finish(a, P, &res, &err), 0);
+	vpce_plan_agg_free(a);
+	*mout = m; /* the result's strings point into the model: freed after it */
+	return res;
+}
+
+/* Idle: the app's ENI is logged, nothing reaches the SQS endpoint's ENIs:
+ * delete it, 2 AZ x $0.01 x 730 h = $14.60/month. */
+static void test_idle_interface_endpoint_deleted(void **state)
+{
+	const char *text = HDR_V2
+		"2 1 eni-7b3d39a7e712f13a1 10.0.10.4 52.94.0.10 40000 443 6 1 1000 1764201600 1764205200 ACCEPT OK\n";
+	struct vpce_model *m;
+	struct vpce_plan_result *r = seed_plan(text, &m);
+	const struct vpce_plan_rec *d = rec(r, "com.amazonaws.us-east-1.sqs", "Interface");
+	(void)state;
+	assert_non_null(d);
+	assert_int_equal(d->action, VPCE_PLAN_DELETE);
+	assert_string_equal(d->endpoint, "vpce-1750804c506963ca8");
+	assert_true(fabs(d->monthly_saving_usd - 14.60) < 1e-9);
+	vpce_plan_result_free(r);
+	vpce_model_free(m);
+}
+
+/* Cross-AZ to an endpoint that already has an ENI in the source AZ: 1e9 B/h
+ * from us-east-1a to the us-east-1b ENI = 730 GB/month x 2 x $0.01 = $14.60
+ * cross-AZ, reported as a note (no ENI to add); the endpoint is kept: it
+ * costs 14.60 + 730 x 0.01 = $21.90 against 730 x 0.045 = $32.85 via NAT. */
+static void test_cross_az_to_endpoint_with_eni_in_az(void **state)
+{
+	const char *text = HDR_V2
+		"2 1 eni-7b3d39a7e712f13a1 10.0.10.4 10.0.11.200 40000 443 6 1 1000000000 1764201600 1764205200 ACCEPT OK\n";
+	struct vpce_model *m;
+	struct vpce_plan_result *r = seed_plan(text, &m);
+	const struct vpce_plan_traffic *t = row(r, "eni-7b3d39a7e712f13a1", "com.amazonaws.us-east-1.sqs");
+	bool noted = false;
+	(void)state;
+	assert_non_null(t);
+	assert_true(t->cross_az);
+	assert_string_equal(t->path, "interface-endpoint");
+	assert_string_equal(t->via_az, "us-east-1b");
+	assert_null(rec(r, "com.amazonaws.us-east-1.sqs", "Interface"));
+	for (uint32_t i = 0; i < r->nnotes; i++)
+		noted = noted || strstr(r->notes[i], "$14.60/month cross-AZ") != NULL;
+	assert_true(noted);
+	vpce_plan_result_free(r);
+	vpce_model_free(m);
+}
+
 static void test_prices_errors_have_positions(void **state)
 {
 	struct vpce_prices *p = NULL;
@@ -397,6 +463,8 @@ int main(void)
 		cmocka_unit_test(test_interface_endpoint_break_even),
 		cmocka_unit_test(test_fast_scanner_matches_reader),
 		cmocka_unit_test(test_traffic_path_field_wins),
+		cmocka_unit_test(test_idle_interface_endpoint_deleted),
+		cmocka_unit_test(test_cross_az_to_endpoint_with_eni_in_az),
 		cmocka_unit_test(test_prices_errors_have_positions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
