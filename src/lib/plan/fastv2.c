@@ -103,9 +103,13 @@ static int fast_line(const char *p, const char *e, struct plan_v4 *o)
 
 #define PENDING 256
 
+/* The reader notes a Transit Gateway file once (issue + files_unsupported);
+ * lines handed to it one at a time must not note it again. */
 static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *f, uint64_t line_base,
-		      const char *name)
+		      const char *name, bool *tgw_noted)
 {
+	bool tgw_here = f->files_unsupported > 0;
+
 	to->lines += f->lines;
 	to->records += f->records;
 	to->ok += f->ok;
@@ -115,51 +119,41 @@ static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_s
 	to->unsupported_lines += f->unsupported_lines;
 	to->headers += f->headers;
 	to->blank += f->blank;
-	if (f->files_unsupported && !to->files_unsupported)
-		to->files_unsupported = 1; /* adjusted per file by the caller */
+	if (tgw_here && !*tgw_noted)
+		to->files_unsupported++;
 	for (unsigned i = 0; i < f->n_issues && to->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++) {
-		struct vpce_flowlog_issue *is = &to->issues[to->n_issues++];
+		struct vpce_flowlog_issue *is;
+		if (tgw_here && *tgw_noted && strncmp(f->issues[i].message, "Transit Gateway flow log", 24) == 0)
+			continue;
+		is = &to->issues[to->n_issues++];
 		*is = f->issues[i];
 		snprintf(is->file, sizeof(is->file), "%s", name);
 		if (is->line)
 			is->line += line_base;
 	}
+	if (tgw_here)
+		*tgw_noted = true;
 }
 
-int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
-		   struct vpce_flowlog_stats *st, struct vpce_error *err)
+int plan_fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, const char *path,
+		     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err)
 {
-	struct stat sb;
-	const char *map, *p, *end;
+	const char *p, *end;
 	struct vpce_flowlog_format def, hf;
 	struct vpce_flowlog_stats file_st;
 	uint64_t lineno = 0;
 	struct plan_v4 pend[PENDING];
 	size_t npend = 0;
-	bool seen = false;
-	int fd, rc = 0;
+	bool seen = false, tgw_noted = false;
+	int rc = 0;
 
-	if (strcmp(path, "-") == 0 || (opts && opts->format && !opts->format->is_default))
+	if (size < 2 || (opts && opts->format && !opts->format->is_default))
 		return 1;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if ((unsigned char)map[0] == 0x1f && (unsigned char)map[1] == 0x8b)
 		return 1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 2) {
-		close(fd);
-		return 1;
-	}
-	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return 1;
-	if ((unsigned char)map[0] == 0x1f && (unsigned char)map[1] == 0x8b) {
-		munmap((void *)map, (size_t)sb.st_size);
-		return 1;
-	}
-	posix_madvise((void *)map, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
 	vpce_flowlog_format_default(&def);
 	p = map;
-	end = map + sb.st_size;
+	end = map + size;
 	/* The first non-blank line: a header must be the default format. */
 	{
 		const char *q = p;
@@ -171,10 +165,8 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 				k--;
 			if (k > q) {
 				int h = vpce_flowlog_header_parse(q, (size_t)(le - q), &hf);
-				if (h == VPCE_EUNSUPPORTED || (h == 1 && !hf.is_default)) {
-					munmap((void *)map, (size_t)sb.st_size);
+				if (h == VPCE_EUNSUPPORTED || (h == 1 && !hf.is_default))
 					return 1;
-				}
 				break;
 			}
 			q = nl ? nl + 1 : end;
@@ -182,7 +174,7 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	}
 	memset(&file_st, 0, sizeof(file_st));
 	file_st.files = 1;
-	file_st.bytes_in = file_st.bytes_text = (uint64_t)sb.st_size;
+	file_st.bytes_in = file_st.bytes_text = (uint64_t)size;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end, *k = le;
@@ -232,7 +224,7 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 				file_st.headers++; /* a default-format header again (concatenated objects) */
 			} else {
 				rc = vpce_flowlog_parse_buffer(p, len, path, &o, vpce_plan_agg_cb, a, &one, err);
-				add_stats(&file_st, &one, lineno - 1, path);
+				add_stats(&file_st, &one, lineno - 1, path, &tgw_noted);
 				if (rc)
 					break;
 			}
@@ -244,7 +236,6 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	}
 	if (rc == 0 && npend && plan_add_v4_batch(a, pend, npend) != 0)
 		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
-	munmap((void *)map, (size_t)sb.st_size);
 	st->files += file_st.files;
 	st->files_unsupported += file_st.files_unsupported;
 	st->bytes_in += file_st.bytes_in;
@@ -260,5 +251,31 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	st->blank += file_st.blank;
 	for (unsigned i = 0; i < file_st.n_issues && st->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++)
 		st->issues[st->n_issues++] = file_st.issues[i];
+	return rc;
+}
+
+int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+		   struct vpce_flowlog_stats *st, struct vpce_error *err)
+{
+	struct stat sb;
+	const char *map;
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0 || (opts && opts->format && !opts->format->is_default))
+		return 1;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 2) {
+		close(fd);
+		return 1;
+	}
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 1;
+	posix_madvise((void *)map, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
+	rc = plan_fast_buffer(a, map, (size_t)sb.st_size, path, opts, st, err);
+	munmap((void *)map, (size_t)sb.st_size);
 	return rc;
 }

@@ -95,7 +95,11 @@ struct vpce_plan_agg {
 	bool fast;            /* use fastv2.c for plain v2 files (default) */
 };
 
-/* fastv2.c: 0 read, 1 not taken (use the reader), negative error. */
+/* fastv2.c: 0 read, 1 not taken (use the reader), negative error. The
+ * buffer form is what the file form runs on the mapped file (and what the
+ * differential fuzzer calls). */
+int plan_fast_buffer(struct vpce_plan_agg *a, const char *text, size_t size, const char *name,
+		     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err);
 int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
 		   struct vpce_flowlog_stats *st, struct vpce_error *err);
 /* A plain IPv4 v2 record as the fast scanner sees it. */
