@@ -1009,7 +1009,12 @@ int vpce_plan_finish(const struct vpce_plan_agg *a, const struct vpce_prices *pr
 		res->start = a->start;
 		res->end = a->end;
 		res->hours = (double)(a->end - a->start) / 3600.0;
-		for (uint64_t s = a->start / PLAN_SLOT_SECONDS; s <= (a->end - 1) / PLAN_SLOT_SECONDS; s++) {
+		uint64_t first = a->start / PLAN_SLOT_SECONDS, nslots = (a->end - 1) / PLAN_SLOT_SECONDS - first + 1;
+		/* The bitmap wraps at 2^20 slots (~20 years): a longer window
+		 * (nonsense times) counts each slot once, and the loop stays bounded. */
+		if (nslots > ((uint64_t)1 << PLAN_SLOT_BITS))
+			nslots = (uint64_t)1 << PLAN_SLOT_BITS;
+		for (uint64_t s = first; s < first + nslots; s++) {
 			uint64_t b = s & (((uint64_t)1 << PLAN_SLOT_BITS) - 1);
 			covered += (a->slots[b >> 6] >> (b & 63)) & 1;
 		}
