@@ -84,8 +84,9 @@ struct vpce_plan_agg;
 VPCE_EXTERN int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 				  struct vpce_plan_agg **out, struct vpce_error *err);
 VPCE_EXTERN void vpce_plan_agg_free(struct vpce_plan_agg *a);
-/* Add records (log-status OK with both addresses and bytes count; others
- * only mark the time they cover). VPCE_ENOMEM if a table cannot grow. */
+/* Add records (log-status OK — or no log-status field in the format — with
+ * both addresses count; others only mark the time they cover). VPCE_ENOMEM
+ * if a table cannot grow. */
 VPCE_EXTERN int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *recs, size_t n);
 /* vpce_plan_read takes plain v2-default-format files through its own
  * scanner (src/lib/plan/fastv2.c; other lines and files go through the

@@ -110,6 +110,29 @@ class GzipAndThreads(unittest.TestCase):
             self.assertEqual(outs[0]["input"]["issues"], outs[1]["input"]["issues"])
 
 
+class FormatFields(unittest.TestCase):
+    def test_headerless_custom_format(self):
+        # 6 fields, no header: eni-a -> S3 us-east-1, 2e9 bytes in one hour
+        # -> 1460 GB/month x $0.045 = $65.70
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "x.log"), "w") as f:
+                f.write("eni-000000000000000a1 10.1.10.5 52.216.10.20 2000000000 1764201600 1764205200\n")
+            rc, out, err = run(os.path.join(MULTI, "us-east-1"), "--flow-logs", d, "--format", "json",
+                               "--format-fields", "${interface-id} ${srcaddr} ${dstaddr} ${bytes} ${start} ${end}")
+            self.assertEqual(rc, 0, err)
+            plan = json.loads(out)
+            self.assertEqual(plan["input"]["malformed"], 0)
+            recs = plan["recommendations"]
+            self.assertEqual(len(recs), 1)
+            self.assertAlmostEqual(recs[0]["monthly_saving_usd"], 65.70, places=2)
+
+    def test_bad_format_fields_exit_2(self):
+        rc, out, err = run(os.path.join(MULTI, "us-east-1"), "--flow-logs", os.path.join(MULTI, "flowlogs"),
+                           "--format-fields", "${version} ${nonsense}")
+        self.assertEqual(rc, 2)
+        self.assertEqual(out, "")
+
+
 class SeedExample(unittest.TestCase):
     def test_seed_recommends_private_route_table_for_s3(self):
         rc, out, err = run(os.path.join(SEED, "us-east-1"), "--flow-logs", os.path.join(SEED, "flowlogs"),

@@ -358,7 +358,10 @@ int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *re
 			last_start = r->start;
 			last_end = r->end;
 		}
-		if (r->log_status != VPCE_STATUS_OK || (r->present & need) != need) {
+		/* A format without log-status (custom formats may leave it out)
+		 * counts records that have both addresses. */
+		if (((r->present & BIT(VPCE_FF_LOG_STATUS)) && r->log_status != VPCE_STATUS_OK) ||
+		    (r->present & need) != need) {
 			a->skipped++;
 			continue;
 		}
