@@ -17,11 +17,35 @@
 #include <unistd.h>
 #include "plan_int.h"
 
+/* Eight ASCII digits at p as a number, or -1 when they are not all digits
+ * (little-endian loads: the first byte is the lowest). */
+static inline int64_t eight_digits(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	if ((w & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull ||
+	    ((w + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull)
+		return -1;
+	w -= 0x3030303030303030ull;
+	w = w * 10 + (w >> 8);                                   /* pairs: d0d1, d2d3, ... in bytes 0, 2, 4, 6 */
+	w = ((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
+	     ((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >> 32;
+	return (int64_t)w;
+}
+
 static inline const char *digits(const char *p, const char *e, uint64_t *out)
 {
 	const char *s = p;
 	uint64_t v = 0;
 
+	if (e - p > 8) {
+		int64_t d8 = eight_digits(p);
+		if (d8 >= 0) {
+			v = (uint64_t)d8;
+			p += 8;
+		}
+	}
 	while (p < e && (unsigned)(*p - '0') < 10)
 		v = v * 10 + (uint64_t)(*p++ - '0');
 	if (p == s || p - s > 19 || (p - s > 1 && *s == '0') || p == e || *p != ' ')
