@@ -168,6 +168,8 @@ struct vpce_nat_gateway {
 	const char *state;
 	bool is_public;              /* ConnectivityType public (default) */
 	const char *public_ip;
+	const char *eni_id;          /* primary NatGatewayAddresses[].NetworkInterfaceId or NULL */
+	struct vpce_cidr private_ip; /* its PrivateIp (family 0 if not given) */
 };
 
 struct vpce_internet_gateway {

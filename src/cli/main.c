@@ -10,6 +10,8 @@ static const struct vpce_cmd commands[] = {
 	  cmd_check, cmd_check_help },
 	{ "policy", "lint, evaluate and generate IAM endpoint policies", cmd_policy,
 	  cmd_policy_help },
+	{ "plan", "which endpoints pay off, measured from VPC Flow Logs at regional prices", cmd_plan,
+	  cmd_plan_help },
 	{ "audit", "findings with stable ids: endpoint gaps, policies, DNS, SGs (table, JSON, SARIF)", cmd_audit,
 	  cmd_audit_help },
 	{ "diagram", "Graphviz diagram of a VPC: subnets, gateways, endpoints, paths by verdict", cmd_diagram,

@@ -687,8 +687,23 @@ int load_nats(struct ld *l, const struct vpce_json *arr)
 		n->subnet = lookup_id(l->m, subnet_id, VPCE_K_SUBNET);
 		n->state = state ? state : "available";
 		n->is_public = !ctype || vpce_str_eqi(ctype, "public");
-		if (addrs && addrs->u.child)
-			n->public_ip = vpce_json_get_str(addrs->u.child, "PublicIp");
+		if (addrs && addrs->u.child) {
+			const struct vpce_json *a0 = addrs->u.child;
+			const char *pip;
+			n->public_ip = vpce_json_get_str(a0, "PublicIp");
+			/* For plan: the NAT's ENI and private address (the primary
+			 * one, IsPrimary, else the first listed). Lenient: a missing
+			 * or odd value only leaves them unset. */
+			vpce_json_foreach(ad, addrs)
+				if (vpce_json_get_bool(ad, "IsPrimary", 0) == 1) {
+					a0 = ad;
+					break;
+				}
+			n->eni_id = vpce_json_get_str(a0, "NetworkInterfaceId");
+			pip = vpce_json_get_str(a0, "PrivateIp");
+			if (!pip || vpce_addr_parse(pip, strlen(pip), &n->private_ip) != 0)
+				memset(&n->private_ip, 0, sizeof(n->private_ip));
+		}
 		if (register_id(l->m, id, VPCE_K_NAT, idx) != 0)
 			return oom(l);
 	}

@@ -1,0 +1,118 @@
+/* plan internals shared by agg.c (hot path) and finish.c (attribution,
+ * cost, recommendations). */
+#ifndef VPCE_PLAN_INT_H
+#define VPCE_PLAN_INT_H
+
+#include "vpce/plan.h"
+#include "util/util.h"
+
+/* Address classes: tag in the high 3 bits of a uint32, payload in the low 29
+ * (ENI / NAT / VPC index, or ip-ranges service id << 16 | region id with
+ * fewer than 8192 services). */
+enum addr_tag {
+	TAG_NONE = 0,     /* field absent / same as the plain address */
+	TAG_AWS = 1,      /* ip-ranges prefix: payload = service id << 16 | region id */
+	TAG_ENI = 2,      /* a snapshot ENI's private address: payload = ENI index */
+	TAG_NAT = 3,      /* a NAT gateway's private address (no snapshot ENI): NAT index */
+	TAG_VPC = 4,      /* inside a snapshot VPC's CIDRs, unknown ENI: VPC index */
+	TAG_PRIVATE = 5,  /* other private space (RFC 1918, 100.64/10, fc00::/7, ...) */
+	TAG_EXTERNAL = 6  /* public, not in ip-ranges */
+};
+#define CLS(tag, payload) (((uint32_t)(tag) << 29) | ((uint32_t)(payload) & 0x1fffffffu))
+#define CLS_TAG(c) ((unsigned)((uint32_t)(c) >> 29))
+#define CLS_VAL(c) ((uint32_t)(c) & 0x1fffffffu)
+
+#define PLAN_ID_MAX 24
+
+/* 24 bytes, compared bytewise (no padding). */
+struct plan_key {
+	uint32_t iface;       /* interned interface-id (0: absent) */
+	uint32_t s, d;        /* classes of srcaddr, dstaddr */
+	uint32_t ps, pd;      /* classes of pkt-srcaddr, pkt-dstaddr when they differ (else 0) */
+	uint32_t tp;          /* traffic-path 0..8 */
+};
+
+struct plan_val {
+	uint64_t bytes, records;
+};
+
+/* 48 bytes: the table stays small enough for the caches. */
+struct plan_cell {
+	struct plan_key k;
+	struct plan_val v;
+	uint32_t hash;        /* 0: empty slot */
+};
+
+/* Addresses of a cell's first record (for route lookups), kept beside the
+ * cells (same slot index) so the hot table stays compact. */
+struct plan_sample {
+	struct vpce_cidr s, d;
+};
+
+struct plan_iface {
+	char id[PLAN_ID_MAX + 1];
+	uint8_t len;
+	uint32_t hash;
+};
+
+struct addr_slot {
+	uint32_t addr;        /* host order */
+	uint32_t used;
+	uint32_t cls;
+	uint32_t pad;
+};
+
+struct id_cache {
+	uint64_t h;
+	uint32_t len, idx;
+};
+#define PLAN_IDCACHE 4096
+
+#define PLAN_SLOT_SECONDS 600u
+#define PLAN_SLOT_BITS 20u   /* 2^20 10-minute slots (about 20 years) */
+
+struct vpce_plan_agg {
+	const struct vpce_model *m;
+	const struct vpce_ipranges *r;
+	/* cells */
+	struct plan_cell *cells;
+	struct plan_sample *samples;
+	size_t cap, count;
+	/* interned interface ids: index 0 is "absent" */
+	struct plan_iface *ifaces;
+	size_t nifaces, aifaces;
+	uint32_t *ifmap;      /* hash slots -> iface index (0 empty) */
+	size_t ifcap;
+	/* snapshot addresses (shared layout, built per aggregate) */
+	struct addr_slot *addrs;
+	size_t addrcap;
+	/* small direct-mapped cache of classified IPv4 addresses */
+	struct addr_slot *cache;
+	uint64_t records, skipped;
+	uint64_t start, end;  /* min start, max end over records with times */
+	uint64_t *slots;      /* bitmap of covered 10-minute slots (mod 2^20) */
+	struct id_cache *idcache;
+	bool fast;            /* use fastv2.c for plain v2 files (default) */
+};
+
+/* fastv2.c: 0 read, 1 not taken (use the reader), negative error. The
+ * buffer form is what the file form runs on the mapped file (and what the
+ * differential fuzzer calls). */
+int plan_fast_buffer(struct vpce_plan_agg *a, const char *text, size_t size, const char *name,
+		     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err);
+int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+		   struct vpce_flowlog_stats *st, struct vpce_error *err);
+/* A plain IPv4 v2 record as the fast scanner sees it. */
+struct plan_v4 {
+	const char *id;
+	size_t idlen;
+	uint32_t src, dst;
+	uint64_t bytes, start, end;
+};
+/* agg.c: add n of them (classes first, cells prefetched, then updated). */
+int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_t n);
+
+
+uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *addr);
+
+#endif
