@@ -149,6 +149,9 @@ static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_s
 		struct vpce_flowlog_issue *is;
 		if (tgw_here && *tgw_noted && strncmp(f->issues[i].message, "Transit Gateway flow log", 24) == 0)
 			continue;
+		/* Same caps as the reader: line issues stop at LINE_ISSUES_KEPT. */
+		if (f->issues[i].line && to->n_issues >= VPCE_FLOWLOG_LINE_ISSUES_KEPT)
+			continue;
 		is = &to->issues[to->n_issues++];
 		*is = f->issues[i];
 		snprintf(is->file, sizeof(is->file), "%s", name);
