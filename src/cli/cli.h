@@ -99,4 +99,22 @@ int cli_diagram_dot(const struct vpce_model *m, const struct cli_paths *p, const
 struct vpce_buf;
 int cli_run_dot(const char *format, const char *text, size_t len, struct vpce_buf *out, char *msg, size_t msglen);
 
+/* plan_run.c: flow logs + model -> plan result, for plan, audit and report. */
+#include "vpce/plan.h"
+struct cli_plan_run {
+	struct vpce_ipranges *ipr;
+	struct vpce_prices *prices;
+	struct vpce_plan_agg *agg;
+	struct vpce_plan_result *res;
+	struct vpce_flowlog_stats st;
+};
+/* Reads logs (files, directories, "-") against m; prints errors; returns a
+ * VPCE_EXIT_* code. run must be zeroed; release it with cli_plan_run_release. */
+int cli_plan_run(const struct vpce_model *m, const char *const *logs, size_t nlogs, const char *ipr_path,
+		 const char *prices_path, const struct vpce_flowlog_opts *fopts, unsigned threads,
+		 struct cli_plan_run *run);
+void cli_plan_run_release(struct cli_plan_run *run);
+/* Malformed-line warnings on stderr. */
+void cli_plan_warnings(const struct vpce_flowlog_stats *st);
+
 #endif

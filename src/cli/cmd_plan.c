@@ -1,8 +1,6 @@
 /* vpce plan — which endpoints pay off, measured from VPC Flow Logs. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 #include "vpce/plan.h"
@@ -37,66 +35,6 @@ static void note_skipped(void *ctx, const char *path, const char *why)
 	fprintf(stderr, "vpce: note: skipped %s: %s\n", path, why);
 }
 
-struct names {
-	char **v;
-	size_t n, a;
-};
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int list_files_push(const char *path, struct names *out)
-{
-	char *s = strdup(path);
-
-	if (!s || VPCE_ARRAY_PUSH(out->v, out->n, out->a, s) != 0) {
-		free(s);
-		return -1;
-	}
-	return 0;
-}
-
-/* Files below path, recursively, in name order (so threads can share them). */
-static int list_files(const char *path, struct names *out)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	struct names here = { NULL, 0, 0 };
-	int rc = 0;
-
-	if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return list_files_push(path, out);
-	d = opendir(path);
-	if (!d)
-		return list_files_push(path, out);
-	while ((de = readdir(d)) != NULL) {
-		struct vpce_buf b = VPCE_BUF_INIT;
-		char *s;
-		if (de->d_name[0] == '.')
-			continue;
-		vpce_buf_printf(&b, "%s/%s", path, de->d_name);
-		s = vpce_buf_detach(&b, NULL);
-		if (!s || VPCE_ARRAY_PUSH(here.v, here.n, here.a, s) != 0) {
-			free(s);
-			rc = -1;
-			break;
-		}
-	}
-	closedir(d);
-	if (here.n)
-		qsort(here.v, here.n, sizeof(char *), cmp_str);
-	for (size_t i = 0; i < here.n; i++) {
-		if (rc == 0 && list_files(here.v[i], out) != 0)
-			rc = -1;
-		free(here.v[i]);
-	}
-	free(here.v);
-	return rc;
-}
-
 static int write_file(const char *path, const struct vpce_buf *b)
 {
 	FILE *f = fopen(path, "wb");
@@ -115,23 +53,20 @@ int cmd_plan(int argc, char **argv)
 	const char *ipr_path = NULL, *region = NULL;
 	const char **logs = NULL;
 	size_t nlogs = 0, alogs = 0;
-	struct names files = { NULL, 0, 0 };
 	struct vpce_snapshot_options sopts = { NULL, note_skipped, NULL };
 	struct vpce_model *m = NULL;
-	struct vpce_ipranges *ipr = NULL;
-	struct vpce_prices *prices = NULL;
-	struct vpce_plan_agg *agg = NULL;
-	struct vpce_plan_result *res = NULL;
+	struct cli_plan_run run;
+	const struct vpce_ipranges *ipr = NULL;
+	const struct vpce_plan_result *res = NULL;
 	struct vpce_flowlog_format fmt;
 	struct vpce_flowlog_opts fopts;
-	struct vpce_flowlog_stats st;
 	struct vpce_buf out = VPCE_BUF_INIT, json = VPCE_BUF_INIT;
 	struct vpce_error err;
 	long threads = 0;
 	int rc = VPCE_EXIT_USAGE;
 
 	memset(&fopts, 0, sizeof(fopts));
-	memset(&st, 0, sizeof(st));
+	memset(&run, 0, sizeof(run));
 	vpce_error_clear(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -205,31 +140,19 @@ int cmd_plan(int argc, char **argv)
 		threads = n < 1 ? 1 : n > 8 ? 8 : n;
 	}
 	sopts.region = region;
-	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0 || vpce_ipranges_load(ipr_path, &ipr, &err) != 0 ||
-	    vpce_prices_load(prices_path, &prices, &err) != 0) {
+	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < nlogs; i++) {
-		struct stat sb;
-		if (strcmp(logs[i], "-") != 0 && stat(logs[i], &sb) != 0) {
-			fprintf(stderr, "vpce: %s: cannot read flow logs\n", logs[i]);
-			goto out;
-		}
-		if (list_files(logs[i], &files) != 0)
-			goto oom;
-	}
-	if (vpce_plan_agg_new(m, ipr, &agg, &err) != 0 ||
-	    vpce_plan_read(agg, (const char *const *)files.v, files.n, &fopts, (unsigned)threads, &st, &err) != 0 ||
-	    vpce_plan_finish(agg, prices, &res, &err) != 0) {
-		rc = cli_fail(&err);
+	if ((rc = cli_plan_run(m, logs, nlogs, ipr_path, prices_path, &fopts, (unsigned)threads, &run)) != 0)
 		goto out;
-	}
+	ipr = run.ipr;
+	res = run.res;
 	if (strcmp(format, "json") == 0 || outpath) {
 		char src[512];
 		snprintf(src, sizeof(src), "%s (ip-ranges syncToken %s)", prices_path ? prices_path : "bundled data/prices.json",
 			 vpce_ipranges_sync_token(ipr));
-		if (vpce_plan_render_json(&json, res, &st, src) != 0)
+		if (vpce_plan_render_json(&json, res, &run.st, src) != 0)
 			goto oom;
 	}
 	if (outpath && write_file(outpath, &json) != 0) {
@@ -239,16 +162,12 @@ int cmd_plan(int argc, char **argv)
 	if (strcmp(format, "json") == 0) {
 		fwrite(json.ptr, 1, json.len, stdout);
 	} else {
-		if (vpce_plan_render_table(&out, res, &st) != 0)
+		if (vpce_plan_render_table(&out, res, &run.st) != 0)
 			goto oom;
 		fwrite(out.ptr, 1, out.len, stdout);
 	}
 	fflush(stdout);
-	for (unsigned i = 0; i < st.n_issues; i++)
-		fprintf(stderr, "vpce: warning: %s:%llu: %s\n", st.issues[i].file, (unsigned long long)st.issues[i].line,
-			st.issues[i].message);
-	if (st.malformed > st.n_issues)
-		fprintf(stderr, "vpce: warning: %llu malformed flow log lines in all\n", (unsigned long long)st.malformed);
+	cli_plan_warnings(&run.st);
 	rc = VPCE_EXIT_OK;
 	goto out;
 oom:
@@ -257,14 +176,8 @@ oom:
 out:
 	vpce_buf_release(&out);
 	vpce_buf_release(&json);
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
 	free(logs);
-	vpce_plan_result_free(res);
-	vpce_plan_agg_free(agg);
-	vpce_prices_free(prices);
-	vpce_ipranges_free(ipr);
+	cli_plan_run_release(&run);
 	vpce_model_free(m);
 	return rc;
 }
