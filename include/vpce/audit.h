@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "path.h"
+#include "plan.h"
 
 enum vpce_severity {
 	VPCE_SEV_LOW = 0,
@@ -51,6 +52,10 @@ struct vpce_audit_options {
 	/* Called after each default source has been checked (may be NULL). */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* A plan from VPC Flow Logs (vpce plan), or NULL: with it, VPCE017
+	 * reports interface endpoints that cost more than the traffic they
+	 * carry (the plan's delete recommendations). */
+	const struct vpce_plan_result *plan;
 };
 
 struct vpce_audit_priv;

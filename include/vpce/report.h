@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "path.h"
+#include "plan.h"
 
 struct vpce_report_input {
 	const char *snapshot;               /* shown as the report's subject */
@@ -25,6 +26,8 @@ struct vpce_report_input {
 	size_t max_rows;                    /* matrix rows shown (sources); 0: 400. The summary
 					       always counts every row. */
 	size_t max_findings;                /* findings listed; 0: 1000 (summary counts all) */
+	const struct vpce_plan_result *plan;/* from flow logs, or NULL: the plan section says how
+					       to get one */
 };
 
 /* Appends a complete HTML document to out. */

@@ -13,6 +13,7 @@ void cmd_audit_help(FILE *out)
 	fprintf(out,
 		"usage: vpce audit SNAPSHOT [--format table|json|sarif] [--min-severity SEV]\n"
 		"                  [--fail-on SEV] [--region R] [--central-threshold N]\n"
+		"                  [--flow-logs PATH]... [--prices FILE]\n"
 		"       vpce audit --list-rules [--format table|json]\n\n"
 		"Checks a snapshot against the rules in docs/AUDIT.md (VPCE001...): gateway\n"
 		"endpoints missing from route tables, single-AZ interface endpoints, endpoint\n"
@@ -25,6 +26,9 @@ void cmd_audit_help(FILE *out)
 		"  --fail-on SEV         exit 1 when a finding at or above SEV exists\n"
 		"  --region R            region when folder and AZ names don't tell\n"
 		"  --central-threshold N VPCs with the same endpoint service before VPCE015 (default 3)\n"
+		"  --flow-logs PATH    VPC Flow Logs: adds VPCE017 (interface endpoints that cost more\n"
+		"                      than the traffic they carry, as 'vpce plan' measures it)\n"
+		"  --prices FILE       prices for that (default: the bundled data/prices.json)\n"
 		"  --list-rules          print the rule table (id, severity, name, AWS page) and exit\n\n"
 		"Exit: 0 ran (no finding at or above --fail-on), 1 findings at or above --fail-on,\n"
 		"2 usage or input error.\n");
@@ -85,8 +89,12 @@ int cmd_audit(int argc, char **argv)
 	struct vpce_error err;
 	struct cli_progress prog;
 	struct cli_ipr ipr;
+	struct cli_plan_run run;
+	const char **logs = NULL, *prices_path = NULL;
+	size_t nlogs = 0, alogs = 0;
 	int rc = VPCE_EXIT_USAGE;
 
+	memset(&run, 0, sizeof(run));
 	memset(&eopts, 0, sizeof(eopts));
 	memset(&aopts, 0, sizeof(aopts));
 	memset(&ipr, 0, sizeof(ipr));
@@ -98,7 +106,8 @@ int cmd_audit(int argc, char **argv)
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(a_, "--format") == 0 || strcmp(a_, "--min-severity") == 0 ||
 			     strcmp(a_, "--fail-on") == 0 || strcmp(a_, "--region") == 0 ||
-			     strcmp(a_, "--central-threshold") == 0;
+			     strcmp(a_, "--central-threshold") == 0 || strcmp(a_, "--flow-logs") == 0 ||
+			     strcmp(a_, "--prices") == 0;
 		if (takes && !val) {
 			rc = cli_usage("audit", "%s needs a value", a_);
 			goto out;
@@ -121,6 +130,13 @@ int cmd_audit(int argc, char **argv)
 				fail_on = s;
 		} else if (strcmp(a_, "--region") == 0) {
 			region = val;
+		} else if (strcmp(a_, "--flow-logs") == 0) {
+			if (VPCE_ARRAY_PUSH(logs, nlogs, alogs, val) != 0) {
+				fprintf(stderr, "vpce audit: out of memory\n");
+				goto out;
+			}
+		} else if (strcmp(a_, "--prices") == 0) {
+			prices_path = val;
 		} else if (strcmp(a_, "--central-threshold") == 0) {
 			long t;
 			if (cli_parse_int(val, 2, 100000, &t) != 0) {
@@ -159,8 +175,18 @@ int cmd_audit(int argc, char **argv)
 	cli_progress_init(&prog, "audit: checking subnets");
 	aopts.progress = cli_progress_cb;
 	aopts.progress_ctx = &prog;
-	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0 || vpce_engine_new(m, &eopts, &e, &err) != 0 ||
-	    vpce_audit_run(m, e, &aopts, &a, &err) != 0) {
+	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (nlogs) {
+		if ((rc = cli_plan_run(m, logs, nlogs, NULL, prices_path, NULL, 0, &run)) != 0)
+			goto out;
+		cli_plan_warnings(&run.st);
+		aopts.plan = run.res;
+		rc = VPCE_EXIT_USAGE;
+	}
+	if (vpce_engine_new(m, &eopts, &e, &err) != 0 || vpce_audit_run(m, e, &aopts, &a, &err) != 0) {
 		cli_progress_done(&prog);
 		rc = cli_fail(&err);
 		goto out;
@@ -186,6 +212,8 @@ int cmd_audit(int argc, char **argv)
 				rc = VPCE_EXIT_EXPECT;
 out:
 	vpce_buf_release(&out);
+	cli_plan_run_release(&run);
+	free(logs);
 	vpce_audit_free(a);
 	vpce_engine_free(e);
 	vpce_model_free(m);

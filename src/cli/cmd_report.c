@@ -15,14 +15,17 @@
 void cmd_report_help(FILE *out)
 {
 	fprintf(out,
-		"usage: vpce report SNAPSHOT [-o FILE] [--vpc ID] [--no-diagram] [--region R]\n"
-		"                   [--max-rows N] [--max-findings N] [--max-subnets N]\n\n"
+		"usage: vpce report SNAPSHOT [-o FILE] [--flow-logs PATH]... [--prices FILE] [--vpc ID]\n"
+		"                   [--no-diagram] [--region R] [--max-rows N] [--max-findings N]\n"
+		"                   [--max-subnets N]\n\n"
 		"Writes one self-contained HTML page (no external assets, works offline, prints):\n"
 		"summary (paths private/public/blocked, findings by severity), the path matrix\n"
 		"(the rows of 'vpce check'), the audit findings ('vpce audit'), the diagram as\n"
-		"inline SVG (needs Graphviz's dot; otherwise a note), and a reserved place for\n"
-		"the plan and savings.\n\n"
+		"inline SVG (needs Graphviz's dot; otherwise a note), and with --flow-logs the\n"
+		"plan: recommendations, savings and break-even as charts ('vpce plan').\n\n"
 		"  -o FILE        write to FILE (default: stdout)\n"
+		"  --flow-logs PATH  VPC Flow Logs (files, directories, gzip) for the plan section\n"
+		"  --prices FILE  prices for the plan (default: the bundled data/prices.json)\n"
 		"  --vpc ID       draw only this VPC in the diagram\n"
 		"  --no-diagram   leave the diagram out\n"
 		"  --region R     region when folder and AZ names don't tell\n"
@@ -57,7 +60,9 @@ int cmd_report(int argc, char **argv)
 	struct cli_paths paths;
 	struct cli_progress prog;
 	const char **notes = NULL;
-	size_t nnotes = 0, anotes = 0;
+	size_t nnotes = 0, anotes = 0, nlogs = 0, alogs = 0;
+	const char **logs = NULL, *prices_path = NULL;
+	struct cli_plan_run run;
 	char sync[160], dmsg[512];
 	int rc = VPCE_EXIT_USAGE;
 
@@ -67,19 +72,26 @@ int cmd_report(int argc, char **argv)
 	memset(&rin, 0, sizeof(rin));
 	memset(&ipr, 0, sizeof(ipr));
 	memset(&paths, 0, sizeof(paths));
+	memset(&run, 0, sizeof(run));
 	vpce_error_clear(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *x = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(x, "-o") == 0 || strcmp(x, "--vpc") == 0 || strcmp(x, "--region") == 0 ||
 			     strcmp(x, "--max-rows") == 0 || strcmp(x, "--max-findings") == 0 ||
-			     strcmp(x, "--max-subnets") == 0;
+			     strcmp(x, "--max-subnets") == 0 || strcmp(x, "--flow-logs") == 0 ||
+			     strcmp(x, "--prices") == 0;
 		if (takes && !val) {
 			rc = cli_usage("report", "%s needs a value", x);
 			goto out;
 		}
 		if (strcmp(x, "-o") == 0) {
 			outfile = val;
+		} else if (strcmp(x, "--flow-logs") == 0) {
+			if (VPCE_ARRAY_PUSH(logs, nlogs, alogs, val) != 0)
+				goto oom;
+		} else if (strcmp(x, "--prices") == 0) {
+			prices_path = val;
 		} else if (strcmp(x, "--vpc") == 0) {
 			dopts.vpc = val;
 		} else if (strcmp(x, "--region") == 0) {
@@ -126,6 +138,9 @@ int cmd_report(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	if (nlogs && (rc = cli_plan_run(m, logs, nlogs, NULL, prices_path, NULL, 0, &run)) != 0)
+		goto out;
+	rc = VPCE_EXIT_USAGE;
 	cli_progress_init(&prog, "report: audit");
 	aopts.progress = cli_progress_cb;
 	aopts.progress_ctx = &prog;
@@ -170,6 +185,7 @@ int cmd_report(int argc, char **argv)
 	rin.diagram_note = diagram_note;
 	rin.max_rows = max_rows;
 	rin.max_findings = max_findings;
+	rin.plan = run.res;
 	if (vpce_render_html(&html, &rin) != 0)
 		goto oom;
 	if (outfile) {
@@ -189,6 +205,10 @@ oom:
 	fprintf(stderr, "vpce report: out of memory\n");
 	rc = VPCE_EXIT_USAGE;
 out:
+	if (run.res)
+		cli_plan_warnings(&run.st);
+	cli_plan_run_release(&run);
+	free(logs);
 	free(notes);
 	vpce_buf_release(&html);
 	vpce_buf_release(&dot);

@@ -61,7 +61,8 @@ def check_finding_shape(tc, f):
 def make_case_test(c):
     def test(self):
         snap = os.path.join(DATA, c["snapshot"])
-        p, out = audit_json(snap)
+        extra = [a if a.startswith("-") else os.path.join(SRC, a) for a in c.get("args", [])]
+        p, out = audit_json(snap, *extra)
         self.assertEqual(p.returncode, 0, p.stderr)
         for f in out["findings"]:
             check_finding_shape(self, f)

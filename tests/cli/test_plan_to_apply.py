@@ -76,5 +76,48 @@ class PlanToExportTests(unittest.TestCase):
         self.assertIn(rec["endpoint"], open(os.path.join(d, "variables.tf")).read() + main)
 
 
+class FlowLogsInAuditAndReportTests(unittest.TestCase):
+    """`audit --flow-logs` and `report --flow-logs` use the same plan as `vpce plan`."""
+
+    def plan(self):
+        p = run("plan", os.path.join(SEED, "us-east-1"), "--flow-logs", os.path.join(SEED, "flowlogs"),
+                "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def test_audit_reports_the_idle_interface_endpoint_only_with_flow_logs(self):
+        deletes = [r for r in self.plan()["recommendations"] if r["action"] == "delete"]
+        self.assertEqual(len(deletes), 1)
+        with_logs = run("audit", os.path.join(SEED, "us-east-1"), "--flow-logs", os.path.join(SEED, "flowlogs"),
+                        "--format", "json")
+        self.assertEqual(with_logs.returncode, 0, with_logs.stderr)
+        f17 = [f for f in json.loads(with_logs.stdout)["findings"] if f["id"] == "VPCE017"]
+        self.assertEqual([f["resource"] for f in f17], [deletes[0]["endpoint"]])
+        # near miss: the same snapshot without flow logs raises no VPCE017
+        without = run("audit", os.path.join(SEED, "us-east-1"), "--format", "json")
+        self.assertEqual(without.returncode, 0, without.stderr)
+        self.assertFalse([f for f in json.loads(without.stdout)["findings"] if f["id"] == "VPCE017"])
+
+    def test_report_plan_section_shows_the_plans_savings_and_charts(self):
+        doc = self.plan()
+        p = run("report", os.path.join(SEED, "us-east-1"), "--flow-logs", os.path.join(SEED, "flowlogs"),
+                "--no-diagram")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        html = p.stdout
+        section = html[html.index('id="plan"'):html.index('id="notes"')]
+        self.assertIn("Monthly saving per recommendation", section)
+        self.assertIn("<svg", section)
+        for r in doc["recommendations"]:
+            self.assertIn("%.2f" % r["monthly_saving_usd"], section)
+            self.assertIn(r["service"], section)
+        self.assertNotIn('data-placeholder="plan"', section)
+        # without flow logs: the placeholder says how to get the plan, and no money figure
+        q = run("report", os.path.join(SEED, "us-east-1"), "--no-diagram")
+        self.assertEqual(q.returncode, 0, q.stderr)
+        qs = q.stdout[q.stdout.index('id="plan"'):q.stdout.index('id="notes"')]
+        self.assertIn('data-placeholder="plan"', qs)
+        self.assertNotIn("$", qs)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -129,7 +129,7 @@ class ReportDocument(unittest.TestCase):
     def test_printable(self):
         self.assertIn("@media print", self.html)
 
-    def test_plan_section_is_a_marked_placeholder_without_numbers(self):
+    def test_plan_section_without_flow_logs_is_a_marked_placeholder_without_numbers(self):
         m = re.search(r"<!-- VPCE-PLAN-SECTION-BEGIN.*?VPCE-PLAN-SECTION-END -->", self.html, re.S)
         self.assertIsNotNone(m)
         self.assertIn('data-placeholder="plan"', m.group(0))

@@ -31,6 +31,7 @@ struct actx {
 	bool *subnet_has_workload;
 	bool *sg_on_workload;    /* security group carried by a workload ENI */
 	bool *vpc_has_eks;       /* an "Amazon EKS" network interface in the VPC */
+	const struct vpce_plan_result *plan; /* flow-log plan, or NULL */
 };
 
 struct vpce_audit_priv {
@@ -804,6 +805,33 @@ static void rule_nacl_return(struct actx *c)
 	vpce_strmap_release(&seen);
 }
 
+/* VPCE017 — "What is AWS PrivateLink?", Pricing: an interface endpoint is billed per
+ * AZ-hour whether it carries traffic or not. With flow logs, the plan's
+ * delete recommendations are the endpoints whose hourly and data cost exceed
+ * what their observed traffic would cost through the NAT gateway. */
+static void rule_idle_endpoint(struct actx *c)
+{
+	if (!c->plan)
+		return;
+	for (uint32_t i = 0; i < c->plan->nrecs && !c->rc; i++) {
+		const struct vpce_plan_rec *r = &c->plan->recs[i];
+		struct vpce_finding *_f;
+		uint32_t ep = VPCE_NONE;
+		enum vpce_kind k;
+
+		if (r->action != VPCE_PLAN_DELETE || !r->endpoint)
+			continue;
+		if (!vpce_model_find(c->m, r->endpoint, &k, &ep) || k != VPCE_K_ENDPOINT)
+			ep = VPCE_NONE;
+		_f = add(c, -1, r->endpoint, ep != VPCE_NONE ? c->m->endpoints[ep].vpc : VPCE_NONE);
+		SET(c, reason, "interface endpoint %s (%s) costs more than the traffic it carries: %.2f GB/month observed, "
+			       "$%.2f/month to save", r->endpoint, r->service ? r->service : "?", r->gb_month,
+		    r->monthly_saving_usd);
+		SET(c, fix, "vpce plan SNAPSHOT --flow-logs ... shows the arithmetic; if the endpoint is not needed for "
+			    "privacy: aws ec2 delete-vpc-endpoints --vpc-endpoint-ids %s", r->endpoint);
+	}
+}
+
 /* ---- the table ------------------------------------------------------------------ */
 
 #define PL "https://docs.aws.amazon.com/vpc/latest/privatelink/"
@@ -871,6 +899,10 @@ static const struct rule_entry RULES[] = {
 	{ { "VPCE016", "nacl-blocks-endpoint-return-traffic", VPCE_SEV_HIGH,
 	    "network ACL blocks the return traffic of a path to an endpoint", "Ephemeral ports (network ACLs)",
 	    "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html" }, rule_nacl_return },
+	{ { "VPCE017", "idle-interface-endpoint", VPCE_SEV_LOW,
+	    "interface endpoint costs more than the traffic it carries (needs --flow-logs)",
+	    "What is AWS PrivateLink? (Pricing)",
+	    "https://docs.aws.amazon.com/vpc/latest/privatelink/what-is-privatelink.html" }, rule_idle_endpoint },
 };
 #define NRULES (sizeof(RULES) / sizeof(RULES[0]))
 
@@ -925,6 +957,7 @@ int vpce_audit_run(const struct vpce_model *m, struct vpce_engine *e, const stru
 	c.e = e;
 	c.arena = &a->priv->arena;
 	c.central_threshold = opts && opts->central_threshold ? opts->central_threshold : 3;
+	c.plan = opts ? opts->plan : NULL;
 	rc = prepass(&c, opts, err);
 	if (rc)
 		goto out;

@@ -208,6 +208,125 @@ static void inline_svg(struct vpce_buf *b, const char *svg, size_t len)
 	vpce_buf_put(b, p + 4, (size_t)(end - p - 4));
 }
 
+/* The plan section: recommendations with savings and break-even, as a
+ * table and two inline SVG bar charts (monthly saving per recommendation;
+ * traffic against break-even for interface endpoints). Every bar carries
+ * its number as text, and each chart has a title and a description. */
+static void render_plan(struct vpce_buf *b, const struct vpce_plan_result *p)
+{
+	double max_saving = 0, max_gb = 0;
+	uint32_t nie = 0;
+
+	vpce_buf_puts(b, "<section id=\"plan\" aria-labelledby=\"h-plan\">\n<h2 id=\"h-plan\">Plan and savings</h2>\n");
+	if (!p) {
+		vpce_buf_puts(b, "<!-- VPCE-PLAN-SECTION-BEGIN: no flow logs given -->\n"
+				 "<p class=\"placeholder\" role=\"note\" data-placeholder=\"plan\">No flow logs were given, so "
+				 "no costs are estimated here. Run <code>vpce report SNAPSHOT --flow-logs PATH</code> (or "
+				 "<code>vpce plan</code>) to measure which endpoints pay off.</p>\n<!-- VPCE-PLAN-SECTION-END -->\n"
+				 "</section>\n");
+		return;
+	}
+	vpce_buf_printf(b, "<p>Measured from VPC Flow Logs: %.2f h observed (%.2f h with records), scaled to a month "
+			   "&times;%.1f; %llu records.</p>\n", p->hours, p->covered_hours, p->month_factor,
+			(unsigned long long)p->records);
+	if (!p->nrecs) {
+		vpce_buf_puts(b, "<p>No recommendation: the observed traffic already takes the cheapest path.</p>\n</section>\n");
+		return;
+	}
+	for (uint32_t i = 0; i < p->nrecs; i++) {
+		if (p->recs[i].monthly_saving_usd > max_saving)
+			max_saving = p->recs[i].monthly_saving_usd;
+		if (p->recs[i].break_even_gb_month >= 0) {
+			nie++;
+			if (p->recs[i].break_even_gb_month > max_gb)
+				max_gb = p->recs[i].break_even_gb_month;
+			if (p->recs[i].gb_month > max_gb)
+				max_gb = p->recs[i].gb_month;
+		}
+	}
+	vpce_buf_puts(b, "<table class=\"plan\">\n<caption>Recommendations</caption>\n<thead><tr><th scope=\"col\">Action</th>"
+			 "<th scope=\"col\">Type</th><th scope=\"col\">Service</th><th scope=\"col\">VPC</th>"
+			 "<th scope=\"col\">Endpoint</th><th scope=\"col\">Saving (USD/month)</th>"
+			 "<th scope=\"col\">Traffic (GB/month)</th><th scope=\"col\">Break-even (GB/month)</th>"
+			 "<th scope=\"col\">Why</th></tr></thead>\n<tbody>\n");
+	for (uint32_t i = 0; i < p->nrecs; i++) {
+		const struct vpce_plan_rec *r = &p->recs[i];
+		vpce_buf_puts(b, "<tr><td>");
+		h(b, vpce_plan_action_name((enum vpce_plan_action)r->action));
+		vpce_buf_puts(b, "</td><td>");
+		h(b, r->type ? r->type : "");
+		vpce_buf_puts(b, "</td><td>");
+		h(b, r->service ? r->service : "");
+		vpce_buf_puts(b, "</td><td>");
+		h(b, r->vpc ? r->vpc : "");
+		vpce_buf_puts(b, "</td><td>");
+		h(b, r->endpoint ? r->endpoint : "new");
+		vpce_buf_printf(b, "</td><td class=\"num\">%.2f</td><td class=\"num\">%.2f</td><td class=\"num\">", r->monthly_saving_usd,
+				r->gb_month);
+		if (r->break_even_gb_month >= 0)
+			vpce_buf_printf(b, "%.2f", r->break_even_gb_month);
+		else
+			vpce_buf_puts(b, "&mdash;");
+		vpce_buf_puts(b, "</td><td>");
+		h(b, r->reason ? r->reason : "");
+		vpce_buf_puts(b, "</td></tr>\n");
+	}
+	vpce_buf_puts(b, "</tbody></table>\n");
+
+	/* Chart 1: monthly saving per recommendation. */
+	{
+		unsigned rowh = 26, width = 640, label = 260, hgt = rowh * p->nrecs + 30;
+		vpce_buf_printf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"plan-s-t plan-s-d\" "
+				   "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\"><title id=\"plan-s-t\">Monthly saving per "
+				   "recommendation</title><desc id=\"plan-s-d\">One bar per recommendation, length proportional to the "
+				   "saving in US dollars per month; the number is written at the end of each bar.</desc>\n",
+				width, hgt, width, hgt);
+		for (uint32_t i = 0; i < p->nrecs; i++) {
+			const struct vpce_plan_rec *r = &p->recs[i];
+			double frac = max_saving > 0 ? r->monthly_saving_usd / max_saving : 0;
+			unsigned w = (unsigned)(frac * (width - label - 90));
+			unsigned y = 10 + i * rowh;
+			vpce_buf_printf(b, "<text x=\"0\" y=\"%u\" font-size=\"12\">", y + 14);
+			h(b, vpce_plan_action_name((enum vpce_plan_action)r->action));
+			vpce_buf_puts(b, " ");
+			h(b, r->service ? r->service : "");
+			vpce_buf_printf(b, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\" fill=\"#2e7d32\"/>"
+					   "<text x=\"%u\" y=\"%u\" font-size=\"12\">$%.2f/month</text>\n", label, y, w ? w : 1,
+					label + (w ? w : 1) + 6, y + 14, r->monthly_saving_usd);
+		}
+		vpce_buf_puts(b, "</svg><figcaption>Monthly saving per recommendation (USD).</figcaption></figure>\n");
+	}
+	/* Chart 2: traffic against break-even, interface endpoints only. */
+	if (nie) {
+		unsigned rowh = 44, width = 640, label = 260, hgt = rowh * nie + 30, k = 0;
+		vpce_buf_printf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"plan-b-t plan-b-d\" "
+				   "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\"><title id=\"plan-b-t\">Traffic against "
+				   "break-even</title><desc id=\"plan-b-d\">For each interface-endpoint recommendation, two bars: the "
+				   "observed traffic scaled to a month, and the traffic at which the endpoint costs as much as the NAT "
+				   "path; values are written beside the bars.</desc>\n", width, hgt, width, hgt);
+		for (uint32_t i = 0; i < p->nrecs; i++) {
+			const struct vpce_plan_rec *r = &p->recs[i];
+			unsigned y = 10 + k * rowh, w1, w2;
+			if (r->break_even_gb_month < 0)
+				continue;
+			k++;
+			w1 = max_gb > 0 ? (unsigned)(r->gb_month / max_gb * (width - label - 130)) : 0;
+			w2 = max_gb > 0 ? (unsigned)(r->break_even_gb_month / max_gb * (width - label - 130)) : 0;
+			vpce_buf_printf(b, "<text x=\"0\" y=\"%u\" font-size=\"12\">", y + 16);
+			h(b, r->service ? r->service : "");
+			vpce_buf_printf(b, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"16\" fill=\"#1565c0\"/>"
+					   "<text x=\"%u\" y=\"%u\" font-size=\"11\">traffic %.1f GB</text>"
+					   "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"16\" fill=\"#9e9e9e\"/>"
+					   "<text x=\"%u\" y=\"%u\" font-size=\"11\">break-even %.1f GB</text>\n",
+					label, y, w1 ? w1 : 1, label + (w1 ? w1 : 1) + 6, y + 12, r->gb_month, label, y + 18,
+					w2 ? w2 : 1, label + (w2 ? w2 : 1) + 6, y + 30, r->break_even_gb_month);
+		}
+		vpce_buf_puts(b, "</svg><figcaption>Interface endpoints: monthly traffic against break-even "
+				 "(GB/month).</figcaption></figure>\n");
+	}
+	vpce_buf_puts(b, "</section>\n");
+}
+
 int vpce_render_html(struct vpce_buf *b, const struct vpce_report_input *in)
 {
 	size_t priv = 0, pub = 0, blk = 0;
@@ -281,13 +400,7 @@ int vpce_render_html(struct vpce_buf *b, const struct vpce_report_input *in)
 	}
 	vpce_buf_puts(b, "</section>\n");
 
-	/* The plan command is built elsewhere: this is its place, without numbers. */
-	vpce_buf_puts(b, "<section id=\"plan\" aria-labelledby=\"h-plan\">\n<h2 id=\"h-plan\">Plan and savings</h2>\n"
-			 "<!-- VPCE-PLAN-SECTION-BEGIN: reserved for `vpce plan` (endpoints to add or remove, NAT "
-			 "processing and endpoint-hour costs). Left empty until plan's output is wired in. -->\n"
-			 "<p class=\"placeholder\" role=\"note\" data-placeholder=\"plan\">The plan and savings section "
-			 "is reserved for <code>vpce plan</code>, which is not part of this report yet; no costs are "
-			 "estimated here.</p>\n<!-- VPCE-PLAN-SECTION-END -->\n</section>\n");
+	render_plan(b, in->plan);
 
 	vpce_buf_puts(b, "<section id=\"notes\" aria-labelledby=\"h-notes\">\n<h2 id=\"h-notes\">Notes</h2>\n");
 	if (!in->nnotes)
