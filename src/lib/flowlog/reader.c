@@ -24,6 +24,10 @@
 
 #define DEFAULT_BATCH 256
 #define DEFAULT_CHUNK ((size_t)4 << 20)
+/* Plain files are read this much at a time (the buffer still holds lines up
+ * to the chunk size): the text is parsed while it is still in L2 after the
+ * kernel copied it. */
+#define READ_STEP ((size_t)128 << 10)
 #define MAX_DEPTH 64
 
 struct rd {
@@ -339,7 +343,8 @@ static void consume(struct rd *rd, struct tbuf *t, bool final)
 static int read_plain(struct rd *rd, int fd, struct tbuf *t)
 {
 	for (;;) {
-		ssize_t r = read_full(fd, t->p + t->have, t->cap - t->have);
+		size_t room = t->cap - t->have;
+		ssize_t r = read_full(fd, t->p + t->have, room < READ_STEP ? room : READ_STEP);
 		if (r < 0)
 			return vpce_error_set(rd->err, VPCE_EIO, "%s: read failed: %s", rd->name,
 					      strerror(errno));
