@@ -778,6 +778,49 @@ static void test_truncated_gzip_keeps_records_and_reports(void **state)
 	free(text);
 }
 
+/* Damage confined to the 8-byte gzip trailer: a wrong CRC-32 is corrupt
+ * data, a cut trailer a truncated stream; either way every record (all
+ * inflated before the trailer) is kept. Same result with zlib or ISA-L. */
+static void test_gzip_bad_checksum_and_cut_trailer(void **state)
+{
+	char gz[512];
+	char *text = malloc(400000), *data;
+	size_t pos = 0, len;
+	(void)state;
+
+	for (int i = 0; i < 4000; i++)
+		pos += (size_t)snprintf(text + pos, 400000 - pos,
+					"2 123456789010 eni-1 10.0.%d.%d 10.1.0.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
+					i / 250, i % 250, i);
+	snprintf(gz, sizeof(gz), "%s/trailer.log.gz", tmpdir);
+	write_gz(gz, text, pos, "wb");
+	slurp(gz, &data, &len);
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
+
+		data[len - 8] ^= 0x01; /* CRC-32 */
+		write_file(gz, data, len);
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 4000);
+		assert_int_equal(S.n_issues, 1);
+		assert_non_null(strstr(S.issues[0].message, "corrupt"));
+		data[len - 8] ^= 0x01;
+
+		write_file(gz, data, len - 3); /* ISIZE cut short */
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 4000);
+		assert_int_equal(S.n_issues, 1);
+		assert_non_null(strstr(S.issues[0].message, "truncated"));
+
+		write_file(gz, data, len); /* intact again */
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 4000);
+		assert_int_equal(S.n_issues, 0);
+	}
+	free(data);
+	free(text);
+}
+
 /* A big gzip file (several pipeline blocks), both thread modes, plus the
  * callback stopping in the middle (the helper thread must wind down). */
 static void test_large_gzip_pipeline(void **state)
@@ -1074,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_of_every_length),
 		cmocka_unit_test(test_gzip_equals_plain_and_concatenated_members_work),
 		cmocka_unit_test(test_truncated_gzip_keeps_records_and_reports),
+		cmocka_unit_test(test_gzip_bad_checksum_and_cut_trailer),
 		cmocka_unit_test(test_large_gzip_pipeline),
 		cmocka_unit_test(test_small_chunks_and_overlong_line),
 		cmocka_unit_test(test_directory_tree_s3_and_hive_layouts),
