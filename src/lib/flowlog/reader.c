@@ -635,6 +635,41 @@ static void *gz_worker(void *arg)
 	}
 }
 
+/* A block from the helper thread: its complete lines are parsed where they
+ * are (records point into the block, which the worker reuses only after
+ * this returns); only a line crossing a block boundary is copied, through
+ * the text buffer. Parsing in place is used only when the text buffer is
+ * larger than a block, so every line inside a block is also short enough
+ * for the buffer and over-long lines are found exactly as by feed(). */
+static void feed_block(struct rd *rd, struct tbuf *t, const char *blk, size_t len)
+{
+	size_t off = 0, used;
+
+	if (t->cap <= GZ_BLOCK) {
+		feed(rd, t, blk, len);
+		return;
+	}
+	if (t->have) {
+		/* finish the pending line first */
+		const char *nl = memchr(blk, '\n', len);
+
+		if (!nl) {
+			feed(rd, t, blk, len);
+			return;
+		}
+		off = (size_t)(nl - blk) + 1;
+		feed(rd, t, blk, off);
+		if (t->have || rd->stop) {
+			/* not expected (the line ended); stay on the copying path */
+			feed(rd, t, blk + off, len - off);
+			return;
+		}
+	}
+	used = process(rd, blk + off, len - off, false);
+	if (!rd->stop)
+		feed(rd, t, blk + off + used, len - off - used); /* the partial last line */
+}
+
 /* Returns 0 when the pipeline ran (or was cut short by the callback), or
  * VPCE_ENOMEM / -1 when it could not start (the caller then inflates on
  * its own thread; nothing was consumed). */
@@ -681,7 +716,7 @@ static int gz_piped(struct rd *rd, struct tbuf *t, struct gz *g)
 		}
 		slot = pp.head;
 		pthread_mutex_unlock(&pp.mu);
-		feed(rd, t, pp.blk[slot], pp.len[slot]);
+		feed_block(rd, t, pp.blk[slot], pp.len[slot]);
 		pthread_mutex_lock(&pp.mu);
 		pp.head = (pp.head + 1) % GZ_BLOCKS;
 		pp.count--;
