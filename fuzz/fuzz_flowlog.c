@@ -24,7 +24,8 @@ static int count_cb(void *ctx, const struct vpce_flow_record *recs, size_t n)
 }
 
 /* The same bytes through the file reader: small text buffers (so lines
- * cross chunk boundaries and overlong lines happen), gzip when the input
+ * cross chunk boundaries and overlong lines happen; or the default buffer),
+ * gzip when the input
  * starts with the gzip magic, with and without the inflate thread. */
 static char path[64];
 
@@ -54,7 +55,9 @@ static void through_file(const uint8_t *data, size_t size)
 		abort();
 	close(fd);
 	memset(&o, 0, sizeof(o));
-	o.chunk = 64 + (size ? data[size - 1] : 0);
+	/* last byte 0xff: the default 4 MiB buffer (gzip blocks then parsed in
+	 * place by the helper-thread path); else tiny buffers */
+	o.chunk = size && data[size - 1] == 0xff ? 0 : 64 + (size ? data[size - 1] : 0);
 	o.batch = 5;
 	o.no_threads = size > 1 && (data[size - 2] & 1);
 	memset(&st, 0, sizeof(st));

@@ -6,7 +6,9 @@
  * to the callback before the buffer is reused; the partial last line is
  * moved to the front. gzip input is inflated by a helper thread into a ring
  * of blocks that are copied into the same buffer (or, single-threaded,
- * inflated straight into it).
+ * inflated straight into it). The inflater is ISA-L's igzip when the build
+ * found it (about twice zlib's speed on flow logs), else zlib; both check
+ * each member's CRC and handle the same damaged-stream cases.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef VPCE_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include "vpce/flowlog.h"
 #include "util/util.h"
@@ -24,6 +29,10 @@
 
 #define DEFAULT_BATCH 256
 #define DEFAULT_CHUNK ((size_t)4 << 20)
+/* Plain files are read this much at a time (the buffer still holds lines up
+ * to the chunk size): the text is parsed while it is still in L2 after the
+ * kernel copied it. */
+#define READ_STEP ((size_t)128 << 10)
 #define MAX_DEPTH 64
 
 struct rd {
@@ -339,7 +348,8 @@ static void consume(struct rd *rd, struct tbuf *t, bool final)
 static int read_plain(struct rd *rd, int fd, struct tbuf *t)
 {
 	for (;;) {
-		ssize_t r = read_full(fd, t->p + t->have, t->cap - t->have);
+		size_t room = t->cap - t->have;
+		ssize_t r = read_full(fd, t->p + t->have, room < READ_STEP ? room : READ_STEP);
 		if (r < 0)
 			return vpce_error_set(rd->err, VPCE_EIO, "%s: read failed: %s", rd->name,
 					      strerror(errno));
@@ -362,7 +372,11 @@ enum gz_status { GZ_OK, GZ_TRUNCATED, GZ_TRAILING, GZ_CORRUPT, GZ_IOERR, GZ_NOME
 /* An inflater over a file descriptor, producing text in caller buffers.
  * Used by one thread at a time (the reader, or its decompression thread). */
 struct gz {
+#ifdef VPCE_HAVE_ISAL
+	struct inflate_state *is;
+#else
 	z_stream z;
+#endif
 	int fd;
 	char *in;
 	size_t in_cap;
@@ -385,8 +399,13 @@ static bool gz_refill(struct gz *g)
 	}
 	g->bytes_in += (uint64_t)r;
 	g->eof = (size_t)r < g->in_cap;
+#ifdef VPCE_HAVE_ISAL
+	g->is->next_in = (uint8_t *)g->in;
+	g->is->avail_in = (uint32_t)r;
+#else
 	g->z.next_in = (Bytef *)g->in;
 	g->z.avail_in = (uInt)r;
+#endif
 	return true;
 }
 
@@ -395,25 +414,116 @@ static int gz_init(struct gz *g, int fd, const char *first, size_t nfirst)
 	memset(g, 0, sizeof(*g));
 	g->fd = fd;
 	g->in_cap = (size_t)1 << 20;
-	if (inflateInit2(&g->z, 15 + 16) != Z_OK)
-		return VPCE_ENOMEM;
 	g->in = malloc(g->in_cap);
-	if (!g->in) {
-		inflateEnd(&g->z);
+	if (!g->in)
+		return VPCE_ENOMEM;
+	memcpy(g->in, first, nfirst);
+#ifdef VPCE_HAVE_ISAL
+	g->is = malloc(sizeof(*g->is));
+	if (!g->is) {
+		free(g->in);
 		return VPCE_ENOMEM;
 	}
-	memcpy(g->in, first, nfirst);
+	isal_inflate_init(g->is);
+	g->is->crc_flag = ISAL_GZIP; /* parse the gzip header, check CRC-32 and size */
+	g->is->next_in = (uint8_t *)g->in;
+	g->is->avail_in = (uint32_t)nfirst;
+#else
+	if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
+		free(g->in);
+		return VPCE_ENOMEM;
+	}
 	g->z.next_in = (Bytef *)g->in;
 	g->z.avail_in = (uInt)nfirst;
+#endif
 	return 0;
 }
 
 static void gz_release(struct gz *g)
 {
+#ifdef VPCE_HAVE_ISAL
+	free(g->is);
+#else
 	inflateEnd(&g->z);
+#endif
 	free(g->in);
 }
 
+#ifdef VPCE_HAVE_ISAL
+static const char *isal_reason(int rc)
+{
+	switch (rc) {
+	case ISAL_INVALID_BLOCK: return "invalid block";
+	case ISAL_INVALID_SYMBOL: return "invalid code";
+	case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
+	case ISAL_INVALID_WRAPPER: return "incorrect header";
+	case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
+	case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
+	case ISAL_NEED_DICT: return "needs a dictionary";
+	default: return "inflate error";
+	}
+}
+
+/* As the zlib version below, with ISA-L. A member is complete when igzip
+ * reports ISAL_BLOCK_FINISH (trailer read and checked); input that ends
+ * before that, once igzip makes no more progress, is a truncated stream. */
+static bool gz_fill(struct gz *g, char *out, size_t cap, size_t *got)
+{
+	struct inflate_state *st = g->is;
+
+	while (*got < cap && !g->finished) {
+		uint32_t before;
+		int rc;
+
+		if (st->avail_in == 0 && !g->eof && !gz_refill(g))
+			break;
+		st->next_out = (uint8_t *)(out + *got);
+		st->avail_out = (uint32_t)(cap - *got);
+		before = st->avail_out;
+		rc = isal_inflate(st);
+		*got = cap - st->avail_out;
+		if (rc < 0 || rc == ISAL_NEED_DICT) {
+			g->finished = true;
+			g->status = GZ_CORRUPT;
+			vpce_strlcpy(g->msg, isal_reason(rc), sizeof(g->msg));
+			break;
+		}
+		if (st->block_state == ISAL_BLOCK_FINISH) {
+			g->member_done = true;
+			if (st->avail_in == 0 && !g->eof && !gz_refill(g))
+				break;
+			if (st->avail_in == 0) {
+				g->finished = true;
+				g->status = GZ_OK;
+				break;
+			}
+			/* another member follows (concatenated .gz files) */
+			if (st->next_in[0] != 0x1f) {
+				g->finished = true;
+				g->status = GZ_TRAILING;
+				break;
+			}
+			{
+				uint8_t *next = st->next_in;
+				uint32_t avail = st->avail_in;
+
+				isal_inflate_reset(st);
+				st->crc_flag = ISAL_GZIP;
+				st->next_in = next;
+				st->avail_in = avail;
+			}
+			continue;
+		}
+		g->member_done = false;
+		if (st->avail_in == 0 && g->eof && st->avail_out == before) {
+			g->finished = true;
+			g->status = GZ_TRUNCATED;
+			break;
+		}
+	}
+	return !g->finished;
+}
+#else
 /* Inflate into out[*got..cap) until it is full or the stream ends
  * (multi-member streams continue across members). Returns false once the
  * stream is finished; g->status then says how. */
@@ -461,6 +571,7 @@ static bool gz_fill(struct gz *g, char *out, size_t cap, size_t *got)
 	}
 	return !g->finished;
 }
+#endif
 
 /* Append n bytes of text to the text buffer, processing lines as it fills. */
 static void feed(struct rd *rd, struct tbuf *t, const char *src, size_t n)
@@ -524,6 +635,41 @@ static void *gz_worker(void *arg)
 	}
 }
 
+/* A block from the helper thread: its complete lines are parsed where they
+ * are (records point into the block, which the worker reuses only after
+ * this returns); only a line crossing a block boundary is copied, through
+ * the text buffer. Parsing in place is used only when the text buffer is
+ * larger than a block, so every line inside a block is also short enough
+ * for the buffer and over-long lines are found exactly as by feed(). */
+static void feed_block(struct rd *rd, struct tbuf *t, const char *blk, size_t len)
+{
+	size_t off = 0, used;
+
+	if (t->cap <= GZ_BLOCK) {
+		feed(rd, t, blk, len);
+		return;
+	}
+	if (t->have) {
+		/* finish the pending line first */
+		const char *nl = memchr(blk, '\n', len);
+
+		if (!nl) {
+			feed(rd, t, blk, len);
+			return;
+		}
+		off = (size_t)(nl - blk) + 1;
+		feed(rd, t, blk, off);
+		if (t->have || rd->stop) {
+			/* not expected (the line ended); stay on the copying path */
+			feed(rd, t, blk + off, len - off);
+			return;
+		}
+	}
+	used = process(rd, blk + off, len - off, false);
+	if (!rd->stop)
+		feed(rd, t, blk + off + used, len - off - used); /* the partial last line */
+}
+
 /* Returns 0 when the pipeline ran (or was cut short by the callback), or
  * VPCE_ENOMEM / -1 when it could not start (the caller then inflates on
  * its own thread; nothing was consumed). */
@@ -570,7 +716,7 @@ static int gz_piped(struct rd *rd, struct tbuf *t, struct gz *g)
 		}
 		slot = pp.head;
 		pthread_mutex_unlock(&pp.mu);
-		feed(rd, t, pp.blk[slot], pp.len[slot]);
+		feed_block(rd, t, pp.blk[slot], pp.len[slot]);
 		pthread_mutex_lock(&pp.mu);
 		pp.head = (pp.head + 1) % GZ_BLOCKS;
 		pp.count--;

@@ -778,6 +778,110 @@ static void test_truncated_gzip_keeps_records_and_reports(void **state)
 	free(text);
 }
 
+/* Damage confined to the 8-byte gzip trailer: a wrong CRC-32 is corrupt
+ * data, a cut trailer a truncated stream; either way every record (all
+ * inflated before the trailer) is kept. Same result with zlib or ISA-L. */
+static void test_gzip_bad_checksum_and_cut_trailer(void **state)
+{
+	char gz[512];
+	char *text = malloc(400000), *data;
+	size_t pos = 0, len;
+	(void)state;
+
+	for (int i = 0; i < 4000; i++)
+		pos += (size_t)snprintf(text + pos, 400000 - pos,
+					"2 123456789010 eni-1 10.0.%d.%d 10.1.0.1 1000 443 6 1 %d 1 2 ACCEPT OK\n",
+					i / 250, i % 250, i);
+	snprintf(gz, sizeof(gz), "%s/trailer.log.gz", tmpdir);
+	write_gz(gz, text, pos, "wb");
+	slurp(gz, &data, &len);
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
+
+		data[len - 8] ^= 0x01; /* CRC-32 */
+		write_file(gz, data, len);
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 4000);
+		assert_int_equal(S.n_issues, 1);
+		assert_non_null(strstr(S.issues[0].message, "corrupt"));
+		data[len - 8] ^= 0x01;
+
+		write_file(gz, data, len - 3); /* ISIZE cut short */
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 4000);
+		assert_int_equal(S.n_issues, 1);
+		assert_non_null(strstr(S.issues[0].message, "truncated"));
+
+		write_file(gz, data, len); /* intact again */
+		assert_int_equal(read_path(gz, &o), 0);
+		assert_int_equal(S.records, 4000);
+		assert_int_equal(S.n_issues, 0);
+	}
+	free(data);
+	free(text);
+}
+
+/* Lines crossing the helper thread's 1 MiB blocks, a line longer than a
+ * block and one longer than the text buffer: plain, gzip with the helper
+ * thread (complete lines parsed inside each block) and gzip on the calling
+ * thread give the same counts and values. */
+static void test_gzip_block_boundaries_equal_plain(void **state)
+{
+	char plain[512], gz[512];
+	size_t cap = (size_t)16 << 20, pos = 0;
+	char *text = malloc(cap);
+	uint64_t want_sum = 0;
+	struct vpce_flowlog_stats want;
+	struct vpce_error err;
+	(void)state;
+
+	assert_non_null(text);
+	for (int part = 0; part < 4; part++) {
+		int n = part == 0 ? 30000 : part == 1 ? 10000 : part == 2 ? 500 : 7;
+		for (int i = 0; i < n; i++)
+			pos += (size_t)snprintf(text + pos, cap - pos,
+						"2 123456789010 eni-%d 10.0.%d.%d 52.216.%d.9 1000 443 6 %d %d 1 2 ACCEPT OK\n",
+						i % 400, i / 250 % 250, i % 250, part, i % 7, i * 13 + part);
+		if (part == 0) { /* 1.5 MiB line: spans blocks, shorter than the buffer */
+			memset(text + pos, 'x', (size_t)3 << 19);
+			pos += (size_t)3 << 19;
+			text[pos++] = '\n';
+		} else if (part == 1) { /* 5 MiB line: longer than the 4 MiB buffer */
+			memset(text + pos, 'y', (size_t)5 << 20);
+			pos += (size_t)5 << 20;
+			text[pos++] = '\n';
+		}
+	}
+	snprintf(plain, sizeof(plain), "%s/blocks.log", tmpdir);
+	snprintf(gz, sizeof(gz), "%s/blocks.log.gz", tmpdir);
+	write_file(plain, text, pos);
+	write_gz(gz, text, pos, "wb");
+	reset();
+	assert_int_equal(vpce_flowlog_read_path(plain, NULL, collect_sum, &want_sum, &S, &err), 0);
+	want = S;
+	assert_int_equal(want.records, 30000 + 10000 + 500 + 7);
+	assert_int_equal(want.malformed, 2);
+	assert_int_equal(want.bytes_text, pos);
+	for (int threads = 0; threads < 2; threads++) {
+		struct vpce_flowlog_opts o = { .no_threads = !threads };
+		uint64_t sum = 0;
+
+		reset();
+		assert_int_equal(vpce_flowlog_read_path(gz, &o, collect_sum, &sum, &S, &err), 0);
+		assert_int_equal(S.records, want.records);
+		assert_int_equal(S.malformed, want.malformed);
+		assert_int_equal(S.lines, want.lines);
+		assert_int_equal(S.bytes_text, want.bytes_text);
+		assert_int_equal(S.n_issues, want.n_issues);
+		for (unsigned k = 0; k < S.n_issues; k++) {
+			assert_int_equal(S.issues[k].line, want.issues[k].line);
+			assert_string_equal(S.issues[k].message, want.issues[k].message);
+		}
+		assert_int_equal(sum, want_sum);
+	}
+	free(text);
+}
+
 /* A big gzip file (several pipeline blocks), both thread modes, plus the
  * callback stopping in the middle (the helper thread must wind down). */
 static void test_large_gzip_pipeline(void **state)
@@ -1074,6 +1178,8 @@ int main(void)
 		cmocka_unit_test(test_numbers_of_every_length),
 		cmocka_unit_test(test_gzip_equals_plain_and_concatenated_members_work),
 		cmocka_unit_test(test_truncated_gzip_keeps_records_and_reports),
+		cmocka_unit_test(test_gzip_bad_checksum_and_cut_trailer),
+		cmocka_unit_test(test_gzip_block_boundaries_equal_plain),
 		cmocka_unit_test(test_large_gzip_pipeline),
 		cmocka_unit_test(test_small_chunks_and_overlong_line),
 		cmocka_unit_test(test_directory_tree_s3_and_hive_layouts),
