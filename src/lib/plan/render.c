@@ -69,15 +69,16 @@ int vpce_plan_render_json(struct vpce_buf *b, const struct vpce_plan_result *r, 
 				(unsigned long long)st->malformed, (unsigned long long)st->nodata,
 				(unsigned long long)st->skipdata, (unsigned long long)st->files_unsupported);
 		for (unsigned i = 0; i < st->n_issues; i++) {
-			char where[400];
+			struct vpce_buf where = VPCE_BUF_INIT;
 			if (st->issues[i].line)
-				snprintf(where, sizeof(where), "%s:%llu: %s", st->issues[i].file,
-					 (unsigned long long)st->issues[i].line, st->issues[i].message);
+				vpce_buf_printf(&where, "%s:%llu: %s", st->issues[i].file,
+						(unsigned long long)st->issues[i].line, st->issues[i].message);
 			else
-				snprintf(where, sizeof(where), "%s: %s", st->issues[i].file, st->issues[i].message);
+				vpce_buf_printf(&where, "%s: %s", st->issues[i].file, st->issues[i].message);
 			if (i)
 				vpce_buf_puts(b, ", ");
-			jstr(b, where);
+			jstr(b, where.ptr ? where.ptr : "");
+			vpce_buf_release(&where);
 		}
 		vpce_buf_puts(b, "], ");
 	}
