@@ -46,31 +46,6 @@ static void note_skipped(void *ctx, const char *path, const char *why)
 	fprintf(stderr, "vpce: note: skipped %s: %s\n", path, why);
 }
 
-/* Public service addresses from ip-ranges.json, loaded on first need. */
-struct ipr_ctx {
-	const char *path;        /* NULL: the bundled copy */
-	struct vpce_ipranges *r;
-	bool tried;
-	char failure[600];
-};
-
-static size_t public_prefixes(void *vctx, const char *service, const char *region, const struct vpce_cidr **out)
-{
-	struct ipr_ctx *x = vctx;
-
-	if (!x->tried) {
-		struct vpce_error err;
-		x->tried = true;
-		if (vpce_ipranges_load(x->path, &x->r, &err) != 0) {
-			char msg[512];
-			snprintf(x->failure, sizeof(x->failure), "ip-ranges not available (%s): public addresses approximated",
-				 vpce_error_format(&err, msg, sizeof(msg)));
-			x->r = NULL;
-		}
-	}
-	return x->r ? vpce_ipranges_prefixes(x->r, service, region, out) : 0;
-}
-
 static int parse_range(const char *s, long *lo, long *hi)
 {
 	const char *dash = strchr(s, '-');
@@ -96,7 +71,7 @@ int cmd_check(int argc, char **argv)
 	struct vpce_engine *e = NULL;
 	struct vpce_buf out = VPCE_BUF_INIT;
 	struct vpce_error err;
-	struct ipr_ctx ipr;
+	struct cli_ipr ipr;
 	struct cli_progress prog;
 	const char **notes = NULL;
 	size_t nnotes = 0, anotes = 0;
@@ -219,7 +194,7 @@ int cmd_check(int argc, char **argv)
 	}
 	sopts.region = region;
 	eopts.port = (int)port;
-	eopts.public_prefixes = public_prefixes;
+	eopts.public_prefixes = cli_public_prefixes;
 	eopts.public_ctx = &ipr;
 	if (vpce_snapshot_load(snapshot, &sopts, &m, &err) != 0 || vpce_engine_new(m, &eopts, &e, &err) != 0) {
 		rc = cli_fail(&err);
@@ -305,6 +280,6 @@ out:
 	free(cvals);
 	vpce_engine_free(e);
 	vpce_model_free(m);
-	vpce_ipranges_free(ipr.r);
+	cli_ipr_release(&ipr);
 	return rc;
 }
