@@ -67,9 +67,15 @@ struct cli_ipr {
 	struct vpce_ipranges *r;
 	bool tried;
 	char failure[600];
+	char sync[160];          /* the syncToken note (cli_snapshot_notes) */
 };
 size_t cli_public_prefixes(void *ctx, const char *service, const char *region, const struct vpce_cidr **out);
 void cli_ipr_release(struct cli_ipr *x);
+/* The snapshot-wide notes check and report print: the model's load notes,
+ * then where public addresses came from (ip-ranges syncToken, or why not).
+ * *out: caller frees the array (the strings belong to m and x). 0 or -1. */
+struct vpce_model;
+int cli_snapshot_notes(const struct vpce_model *m, struct cli_ipr *x, const char ***out, size_t *n);
 
 /* Every default source x default service, as `vpce check` with no --from/--to
  * decides it (same order). Verdict strings live in the engine. Progress per

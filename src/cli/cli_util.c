@@ -107,6 +107,30 @@ size_t cli_public_prefixes(void *vctx, const char *service, const char *region, 
 	return x->r ? vpce_ipranges_prefixes(x->r, service, region, out) : 0;
 }
 
+int cli_snapshot_notes(const struct vpce_model *m, struct cli_ipr *x, const char ***out, size_t *n)
+{
+	const char **notes = NULL;
+	size_t cnt = 0, alloc = 0;
+
+	for (uint32_t i = 0; i < m->nnotes; i++)
+		if (VPCE_ARRAY_PUSH(notes, cnt, alloc, m->notes[i]) != 0)
+			goto oom;
+	if (x->r) {
+		snprintf(x->sync, sizeof(x->sync), "public service addresses from ip-ranges.json syncToken %s (%s)",
+			 vpce_ipranges_sync_token(x->r), vpce_ipranges_create_date(x->r));
+		if (VPCE_ARRAY_PUSH(notes, cnt, alloc, x->sync) != 0)
+			goto oom;
+	} else if (x->failure[0] && VPCE_ARRAY_PUSH(notes, cnt, alloc, x->failure) != 0) {
+		goto oom;
+	}
+	*out = notes;
+	*n = cnt;
+	return 0;
+oom:
+	free(notes);
+	return -1;
+}
+
 void cli_ipr_release(struct cli_ipr *x)
 {
 	vpce_ipranges_free(x->r);

@@ -74,7 +74,7 @@ int cmd_check(int argc, char **argv)
 	struct cli_ipr ipr;
 	struct cli_progress prog;
 	const char **notes = NULL;
-	size_t nnotes = 0, anotes = 0;
+	size_t nnotes = 0;
 	bool explain = false, all_private = true;
 	struct vpce_check_request req;
 	const char **ckeys = NULL, **cvals = NULL;
@@ -239,18 +239,8 @@ int cmd_check(int argc, char **argv)
 		cli_progress_cb(&prog, s + 1, nsources);
 	}
 	cli_progress_done(&prog);
-	for (uint32_t i = 0; i < m->nnotes; i++)
-		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, m->notes[i]) != 0)
-			goto oom;
-	if (ipr.r) {
-		static char sync[128];
-		snprintf(sync, sizeof(sync), "public service addresses from ip-ranges.json syncToken %s (%s)",
-			 vpce_ipranges_sync_token(ipr.r), vpce_ipranges_create_date(ipr.r));
-		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, sync) != 0)
-			goto oom;
-	} else if (ipr.failure[0] && VPCE_ARRAY_PUSH(notes, nnotes, anotes, ipr.failure) != 0) {
+	if (cli_snapshot_notes(m, &ipr, &notes, &nnotes) != 0)
 		goto oom;
-	}
 	if (strcmp(format, "json") == 0) {
 		if (vpce_render_check_json(&out, verdicts, nv, notes, nnotes) != 0)
 			goto oom;

@@ -60,10 +60,10 @@ int cmd_report(int argc, char **argv)
 	struct cli_paths paths;
 	struct cli_progress prog;
 	const char **notes = NULL;
-	size_t nnotes = 0, anotes = 0, nlogs = 0, alogs = 0;
+	size_t nnotes = 0, nlogs = 0, alogs = 0;
 	const char **logs = NULL, *prices_path = NULL;
 	struct cli_plan_run run;
-	char sync[160], dmsg[512];
+	char dmsg[512];
 	int rc = VPCE_EXIT_USAGE;
 
 	memset(&eopts, 0, sizeof(eopts));
@@ -162,18 +162,8 @@ int cmd_report(int argc, char **argv)
 			fprintf(stderr, "vpce report: note: %s; the report says so instead of the diagram\n", dmsg);
 		}
 	}
-	/* Snapshot-wide notes, as check prints them. */
-	for (uint32_t i = 0; i < m->nnotes; i++)
-		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, m->notes[i]) != 0)
-			goto oom;
-	if (ipr.r) {
-		snprintf(sync, sizeof(sync), "public service addresses from ip-ranges.json syncToken %s (%s)",
-			 vpce_ipranges_sync_token(ipr.r), vpce_ipranges_create_date(ipr.r));
-		if (VPCE_ARRAY_PUSH(notes, nnotes, anotes, sync) != 0)
-			goto oom;
-	} else if (ipr.failure[0] && VPCE_ARRAY_PUSH(notes, nnotes, anotes, ipr.failure) != 0) {
+	if (cli_snapshot_notes(m, &ipr, &notes, &nnotes) != 0)
 		goto oom;
-	}
 	rin.snapshot = snapshot;
 	rin.v = paths.v;
 	rin.nv = paths.n;
