@@ -102,14 +102,18 @@ static void test_interface_tiers_at_their_boundaries(void **state)
 	const struct vpce_price_region *r = vpce_prices_region(P, "us-east-1");
 	(void)state;
 	assert_non_null(r);
-	/* First 1 PB (10^6 GB) at $0.01: 1,000,000 GB -> $10,000. */
-	assert_true(fabs(vpce_prices_interface_data(r, 0, 1e6) - 10000.0) < 1e-6);
-	/* Straddling 1 PB: 1 GB at $0.01 + 1 GB at $0.006 = $0.016. */
-	assert_true(fabs(vpce_prices_interface_data(r, 999999, 2) - 0.016) < 1e-9);
-	/* Next 4 PB at $0.006: 1e6..5e6 GB -> 4e6 x 0.006 = $24,000. */
-	assert_true(fabs(vpce_prices_interface_data(r, 1e6, 4e6) - 24000.0) < 1e-6);
-	/* Beyond 5 PB at $0.004: 10 GB -> $0.04. */
-	assert_true(fabs(vpce_prices_interface_data(r, 5e6, 10) - 0.04) < 1e-9);
+	/* Tier edges as the AWS Price List gives them (VpcEndpoint-Bytes
+	 * ranges 0-1048576-5242880 GB). First "1 PB" at $0.01: 1,048,576 GB ->
+	 * $10,485.76. */
+	assert_true(fabs(vpce_prices_interface_data(r, 0, 1048576) - 10485.76) < 1e-6);
+	/* Straddling the first edge: 1 GB at $0.01 + 1 GB at $0.006 = $0.016. */
+	assert_true(fabs(vpce_prices_interface_data(r, 1048575, 2) - 0.016) < 1e-9);
+	/* Below it everything is $0.01 (10^6 GB is not the edge). */
+	assert_true(fabs(vpce_prices_interface_data(r, 999999, 2) - 0.02) < 1e-9);
+	/* Next "4 PB" at $0.006: 1048576..5242880 GB -> 4194304 x 0.006 = $25,165.824. */
+	assert_true(fabs(vpce_prices_interface_data(r, 1048576, 4194304) - 25165.824) < 1e-6);
+	/* Beyond "5 PB" at $0.004: 10 GB -> $0.04. */
+	assert_true(fabs(vpce_prices_interface_data(r, 5242880, 10) - 0.04) < 1e-9);
 	/* A region whose interface prices were not sourced: unknown. */
 	assert_true(vpce_prices_interface_data(vpce_prices_region(P, "us-east-2"), 0, 1) < 0);
 	assert_null(vpce_prices_region(P, "xx-nowhere-1"));
