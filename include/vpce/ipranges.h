@@ -90,6 +90,11 @@ VPCE_EXTERN uint32_t vpce_ipranges_lookup_v4(const struct vpce_ipranges *r, uint
  * inside the library, so it is the fastest way to classify many addresses. */
 VPCE_EXTERN void vpce_ipranges_lookup_v4_batch(const struct vpce_ipranges *r, const uint32_t *addrs,
 					       uint32_t *handles, size_t n);
+/* Whether every IPv4 address of the /16 block (block = address >> 16) has
+ * the same answer; if so *handle is that answer (0: not listed) and true is
+ * returned, else false (*handle untouched). For callers that summarise
+ * per /16. */
+VPCE_EXTERN bool vpce_ipranges_v4_block_uniform(const struct vpce_ipranges *r, uint32_t block, uint32_t *handle);
 VPCE_EXTERN size_t vpce_ipranges_handle_count(const struct vpce_ipranges *r);
 /* Fill m for a handle; VPCE_EINVAL for 0 or out of range. */
 VPCE_EXTERN int vpce_ipranges_handle_info(const struct vpce_ipranges *r, uint32_t handle,

@@ -263,9 +263,49 @@ void vpce_ipranges_lookup_v4_batch(const struct vpce_ipranges *r, const uint32_t
 				   uint32_t *handles, size_t n)
 {
 	const uint32_t *top = r->top, *ch = r->chunks;
+	size_t i;
 
-	for (size_t i = 0; i < n; i++)
+	/* Groups of 16 in three stages (top entry, then each chunk level), with
+	 * each stage's loads prefetched by the stage before: the addresses'
+	 * cache misses overlap instead of queueing one after the other. */
+	for (i = 0; i + 16 <= n; i += 16) {
+		uint32_t v[16], at[16];
+		for (unsigned k = 0; k < 16; k++)
+			__builtin_prefetch(&top[addrs[i + k] >> 16]);
+		for (unsigned k = 0; k < 16; k++) {
+			uint32_t m;
+			v[k] = top[addrs[i + k] >> 16];
+			m = 0u - (v[k] >> 31);
+			at[k] = m & (((v[k] & ~CHILD) << 8) | ((addrs[i + k] >> 8) & 255));
+			__builtin_prefetch(&ch[at[k]]);
+		}
+		for (unsigned k = 0; k < 16; k++) {
+			uint32_t m = 0u - (v[k] >> 31), w = ch[at[k]];
+			v[k] = (m & w) | (~m & v[k]);
+			m = 0u - (v[k] >> 31);
+			at[k] = m & (((v[k] & ~CHILD) << 8) | (addrs[i + k] & 255));
+			__builtin_prefetch(&ch[at[k]]);
+		}
+		for (unsigned k = 0; k < 16; k++) {
+			uint32_t m = 0u - (v[k] >> 31), w = ch[at[k]];
+			handles[i + k] = (m & w) | (~m & v[k]);
+		}
+	}
+	for (; i < n; i++)
 		handles[i] = lookup_v4(top, ch, addrs[i]);
+}
+
+bool vpce_ipranges_v4_block_uniform(const struct vpce_ipranges *r, uint32_t block, uint32_t *handle)
+{
+	uint32_t v;
+
+	if (block > 0xffffu)
+		return false;
+	v = r->top[block];
+	if (v & CHILD)
+		return false;
+	*handle = v;
+	return true;
 }
 
 /* ---- loading ------------------------------------------------------------------- */
