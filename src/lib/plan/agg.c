@@ -18,7 +18,7 @@ static uint32_t mix32(uint64_t x)
 	return (uint32_t)x | 1u;
 }
 
-static uint32_t hash_key(const struct plan_key *k)
+static inline uint32_t hash_key(const struct plan_key *k)
 {
 	uint64_t h = ((uint64_t)k->iface << 32 | k->tp) * 0x9e3779b97f4a7c15ull;
 	h = (h ^ ((uint64_t)k->s << 32 | k->d)) * 0x9e3779b97f4a7c15ull;
@@ -29,6 +29,10 @@ static uint32_t hash_key(const struct plan_key *k)
 static int addr_put(struct vpce_plan_agg *a, uint32_t addr, uint32_t cls)
 {
 	size_t j = mix32(addr) & (a->addrcap - 1);
+	uint32_t f = addr * 2654435761u;
+
+	/* 4096-bit filter (64 words): bit clear = not a snapshot address */
+	a->snapbits[f >> 26] |= (uint64_t)1 << (f >> 20 & 63);
 
 	while (a->addrs[j].used) {
 		if (a->addrs[j].addr == addr)
@@ -67,9 +71,139 @@ static bool is_private(const struct vpce_cidr *c)
 	return (c->hi >> 57) == (0xfc00ull >> 9) || (c->hi >> 54) == (0xfe80ull >> 6);
 }
 
-static uint32_t classify_slow(struct vpce_plan_agg *a, const struct vpce_cidr *c)
+static uint32_t classify_rest(const struct vpce_plan_agg *a, const struct vpce_cidr *c);
+
+/* IPv4 VPC CIDRs for classification. AWS allows VPC blocks from /16 to /28
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html),
+ * so each lies in one /16: entries sorted by that /16 and then by VPC
+ * index, found by binary search; any wider block (a hand-made snapshot)
+ * is checked in a short second list. The answer is the first VPC in model
+ * order with a block containing the address, as a plain scan would give. */
+struct vpc4 {
+	uint32_t net, mask, vpc, key16;
+};
+
+static int cmp_vpc4(const void *x, const void *y)
+{
+	const struct vpc4 *a = x, *b = y;
+
+	if (a->key16 != b->key16)
+		return a->key16 < b->key16 ? -1 : 1;
+	if (a->vpc != b->vpc)
+		return a->vpc < b->vpc ? -1 : 1;
+	return a->net < b->net ? -1 : a->net > b->net;
+}
+
+static int build_vpc4(struct vpce_plan_agg *a)
 {
 	const struct vpce_model *m = a->m;
+	size_t n = 0;
+
+	for (uint32_t v = 0; v < m->nvpcs; v++)
+		for (uint32_t i = 0; i < m->vpcs[v].ncidrs; i++)
+			n += m->vpcs[v].cidrs[i].family == 4;
+	a->vpc4 = calloc(n + 1, sizeof(struct vpc4));
+	a->wide4 = calloc(n + 1, sizeof(struct vpc4));
+	if (!a->vpc4 || !a->wide4)
+		return VPCE_ENOMEM;
+	for (uint32_t v = 0; v < m->nvpcs; v++)
+		for (uint32_t i = 0; i < m->vpcs[v].ncidrs; i++) {
+			const struct vpce_cidr *c = &m->vpcs[v].cidrs[i];
+			struct vpc4 e;
+			if (c->family != 4)
+				continue;
+			e.mask = c->len ? ~0u << (32 - c->len) : 0;
+			e.net = vpce_cidr_v4(c) & e.mask;
+			e.vpc = v;
+			e.key16 = e.net >> 16;
+			if (c->len >= 16)
+				a->vpc4[a->nvpc4++] = e;
+			else
+				a->wide4[a->nwide4++] = e; /* in VPC order already */
+		}
+	qsort(a->vpc4, a->nvpc4, sizeof(struct vpc4), cmp_vpc4);
+	return 0;
+}
+
+/* The class of every address of a /16 block when they all have the same one
+ * after the snapshot's own addresses (which are checked first): the block is
+ * uniform in ip-ranges, and either listed there or (not listed) wholly
+ * inside, or wholly outside, the VPC blocks; 0 otherwise (classify
+ * address by address). Private ranges are /16-aligned or wider. */
+static uint32_t block_class(const struct vpce_plan_agg *a, uint32_t b)
+{
+	uint32_t h, best = UINT32_MAX;
+	struct vpce_cidr c;
+	size_t lo = 0, hi = a->nvpc4;
+
+	if (!vpce_ipranges_v4_block_uniform(a->r, b, &h))
+		return 0;
+	if (h)
+		return CLS(TAG_AWS, vpce_ipranges_handle_key(a->r, h));
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a->vpc4[mid].key16 < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->nvpc4 && a->vpc4[lo].key16 == b; lo++) {
+		if (a->vpc4[lo].mask != 0xffff0000u)
+			return 0; /* part of the block only */
+		if (a->vpc4[lo].vpc < best)
+			best = a->vpc4[lo].vpc;
+	}
+	for (size_t i = 0; i < a->nwide4; i++)
+		if (((b << 16) & a->wide4[i].mask) == a->wide4[i].net && a->wide4[i].vpc < best)
+			best = a->wide4[i].vpc;
+	if (best != UINT32_MAX)
+		return CLS(TAG_VPC, best);
+	memset(&c, 0, sizeof(c));
+	c.family = 4;
+	c.len = 32;
+	c.lo = b << 16;
+	return is_private(&c) ? CLS(TAG_PRIVATE, 0) : CLS(TAG_EXTERNAL, 0);
+}
+
+static int build_cls16(struct vpce_plan_agg *a)
+{
+	a->cls16 = malloc(sizeof(uint32_t) << 16);
+	if (!a->cls16)
+		return VPCE_ENOMEM;
+	for (uint32_t b = 0; b <= 0xffffu; b++)
+		a->cls16[b] = block_class(a, b);
+	return 0;
+}
+
+static bool vpc_of_v4(const struct vpce_plan_agg *a, uint32_t addr, uint32_t *vpc)
+{
+	const struct vpc4 *e = a->vpc4;
+	size_t lo = 0, hi = a->nvpc4;
+	uint32_t k = addr >> 16, best = UINT32_MAX;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e[mid].key16 < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->nvpc4 && e[lo].key16 == k; lo++)
+		if ((addr & e[lo].mask) == e[lo].net) {
+			best = e[lo].vpc;
+			break;
+		}
+	for (size_t i = 0; i < a->nwide4 && a->wide4[i].vpc < best; i++)
+		if ((addr & a->wide4[i].mask) == a->wide4[i].net) {
+			best = a->wide4[i].vpc;
+			break;
+		}
+	*vpc = best;
+	return best != UINT32_MAX;
+}
+
+static uint32_t classify_slow(struct vpce_plan_agg *a, const struct vpce_cidr *c)
+{
 	struct vpce_iprange_match mt;
 	uint32_t cls;
 
@@ -81,6 +215,21 @@ static uint32_t classify_slow(struct vpce_plan_agg *a, const struct vpce_cidr *c
 			return CLS(TAG_AWS, vpce_ipranges_handle_key(a->r, h));
 	} else if (vpce_ipranges_lookup(a->r, c, &mt) == 0) {
 		return CLS(TAG_AWS, (uint32_t)mt.service_id << 16 | mt.region_id);
+	}
+	return classify_rest(a, c);
+}
+
+/* After the snapshot's addresses and ip-ranges: VPC CIDRs, then (IPv6)
+ * ENI addresses, then private or external. */
+static uint32_t classify_rest(const struct vpce_plan_agg *a, const struct vpce_cidr *c)
+{
+	const struct vpce_model *m = a->m;
+	uint32_t vpc;
+
+	if (c->family == 4) {
+		if (vpc_of_v4(a, vpce_cidr_v4(c), &vpc))
+			return CLS(TAG_VPC, vpc);
+		return is_private(c) ? CLS(TAG_PRIVATE, 0) : CLS(TAG_EXTERNAL, 0);
 	}
 	for (uint32_t v = 0; v < m->nvpcs; v++)
 		for (uint32_t i = 0; i < m->vpcs[v].ncidrs; i++)
@@ -99,12 +248,11 @@ uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *c)
 {
 	if (c->family == 4) {
 		uint32_t v = vpce_cidr_v4(c);
-		struct addr_slot *s = &a->cache[(v * 2654435761u) >> (32 - CACHE_BITS)];
-		if (s->used && s->addr == v)
+		struct class_slot *s = &a->cache[(v * 2654435761u) >> (32 - CACHE_BITS)];
+		if (s->cls && s->addr == v)
 			return s->cls;
 		s->cls = classify_slow(a, c);
 		s->addr = v;
-		s->used = 1;
 		return s->cls;
 	}
 	return classify_slow(a, c);
@@ -144,7 +292,8 @@ int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 		vpce_plan_agg_free(a);
 		return vpce_error_set(err, VPCE_EINVAL, "ip-ranges: too many services or regions for plan's address classes");
 	}
-	if (!a->idcache || !a->cells || !a->samples || !a->ifaces || !a->ifmap || !a->addrs || !a->cache || !a->slots) {
+	if (!a->idcache || !a->cells || !a->samples || !a->ifaces || !a->ifmap || !a->addrs || !a->cache || !a->slots ||
+	    build_vpc4(a) != 0 || build_cls16(a) != 0) {
 		vpce_plan_agg_free(a);
 		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 	}
@@ -173,6 +322,10 @@ void vpce_plan_agg_free(struct vpce_plan_agg *a)
 	free(a->cache);
 	free(a->slots);
 	free(a->idcache);
+	free(a->idvec);
+	free(a->vpc4);
+	free(a->cls16);
+	free(a->wide4);
 	free(a);
 }
 
@@ -257,7 +410,7 @@ static struct plan_cell *upsert(struct vpce_plan_agg *a, const struct plan_key *
 	return upsert_h(a, k, hash_key(k), fresh);
 }
 
-static uint32_t intern(struct vpce_plan_agg *a, const char *s, size_t n)
+uint32_t plan_intern(struct vpce_plan_agg *a, const char *s, size_t n)
 {
 	uint32_t h, idx;
 	size_t j;
@@ -371,7 +524,7 @@ int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *re
 			if (last_id && id->len == last_len && memcmp(id->ptr, last_id, last_len) == 0) {
 				k.iface = last_iface;
 			} else {
-				k.iface = intern(a, id->ptr, id->len);
+				k.iface = plan_intern(a, id->ptr, id->len);
 				if (!k.iface)
 					return VPCE_ENOMEM;
 				last_iface = k.iface;
@@ -402,10 +555,62 @@ int vpce_plan_agg_add(struct vpce_plan_agg *a, const struct vpce_flow_record *re
 
 #define V4_BATCH 64
 
+/* One address the class cache missed: where its class goes. */
+struct miss {
+	uint32_t addr;
+	uint32_t *cls;
+};
+
+/* Classes of the addresses the cache missed, in phases so that their
+ * memory accesses overlap: snapshot addresses first (hash probe, only when
+ * the address's filter bit says it may be one), then one staged ip-ranges
+ * lookup for the rest, then VPC CIDRs and the private ranges; each result
+ * goes into the cache. Same order of precedence as classify_slow. */
+static void classify_misses(struct vpce_plan_agg *a, struct miss *ms, size_t n)
+{
+	uint32_t addrs[2 * V4_BATCH], handles[2 * V4_BATCH];
+	size_t idx[2 * V4_BATCH], nt = 0;
+	struct vpce_cidr c;
+
+	memset(&c, 0, sizeof(c));
+	c.family = 4;
+	c.len = 32;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = ms[i].addr, cls;
+		if (((a->snapbits[(v * 2654435761u) >> 26] >> ((v * 2654435761u) >> 20 & 63)) & 1) &&
+		    addr_get(a, v, &cls)) {
+			*ms[i].cls = cls;
+			continue;
+		}
+		if ((cls = a->cls16[v >> 16]) != 0) {
+			*ms[i].cls = cls;
+			continue;
+		}
+		idx[nt] = i;
+		addrs[nt++] = v;
+	}
+	vpce_ipranges_lookup_v4_batch(a->r, addrs, handles, nt);
+	for (size_t j = 0; j < nt; j++) {
+		struct miss *m = &ms[idx[j]];
+		if (handles[j]) {
+			*m->cls = CLS(TAG_AWS, vpce_ipranges_handle_key(a->r, handles[j]));
+		} else {
+			c.lo = m->addr;
+			*m->cls = classify_rest(a, &c);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct class_slot *s = &a->cache[(ms[i].addr * 2654435761u) >> (32 - CACHE_BITS)];
+		s->addr = ms[i].addr;
+		s->cls = *ms[i].cls;
+	}
+}
+
 int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_t n)
 {
 	struct plan_key keys[V4_BATCH];
 	uint32_t hs[V4_BATCH];
+	struct miss ms[2 * V4_BATCH];
 	struct vpce_cidr cs, cd;
 
 	memset(&cs, 0, sizeof(cs));
@@ -413,25 +618,40 @@ int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_
 	cs.len = 32;
 	cd = cs;
 	while (n) {
-		size_t m = n < V4_BATCH ? n : V4_BATCH;
+		size_t m = n < V4_BATCH ? n : V4_BATCH, nm = 0;
 		uint64_t ls = 0, le = 0;
 		for (size_t i = 0; i < m; i++) {
 			const struct plan_v4 *r = &recs[i];
 			struct plan_key *k = &keys[i];
+			const struct class_slot *sl;
 			if (r->start != ls || r->end != le) {
 				mark_time(a, r->start, r->end);
 				ls = r->start;
 				le = r->end;
 			}
-			cs.lo = r->src;
-			cd.lo = r->dst;
-			k->iface = intern(a, r->id, r->idlen);
+			k->iface = r->iface ? r->iface : plan_intern(a, r->id, r->idlen);
 			if (!k->iface)
 				return VPCE_ENOMEM;
-			k->s = plan_classify(a, &cs);
-			k->d = plan_classify(a, &cd);
 			k->ps = k->pd = k->tp = 0;
-			hs[i] = hash_key(k);
+			/* Cache probes first, without branches (hits and misses are
+			 * mixed at random); the misses are listed in a second pass. */
+			sl = &a->cache[(r->src * 2654435761u) >> (32 - CACHE_BITS)];
+			k->s = sl->addr == r->src ? sl->cls : 0;
+			sl = &a->cache[(r->dst * 2654435761u) >> (32 - CACHE_BITS)];
+			k->d = sl->addr == r->dst ? sl->cls : 0;
+		}
+		for (size_t i = 0; i < m; i++) {
+			ms[nm].addr = recs[i].src;
+			ms[nm].cls = &keys[i].s;
+			nm += keys[i].s == 0;
+			ms[nm].addr = recs[i].dst;
+			ms[nm].cls = &keys[i].d;
+			nm += keys[i].d == 0;
+		}
+		if (nm)
+			classify_misses(a, ms, nm);
+		for (size_t i = 0; i < m; i++) {
+			hs[i] = hash_key(&keys[i]);
 			__builtin_prefetch(&a->cells[hs[i] & (a->cap - 1)]);
 		}
 		for (size_t i = 0; i < m; i++) {
@@ -479,7 +699,7 @@ int vpce_plan_agg_merge(struct vpce_plan_agg *into, const struct vpce_plan_agg *
 		k = c->k;
 		if (k.iface) {
 			const struct plan_iface *f = &from->ifaces[k.iface];
-			k.iface = intern(into, f->id, f->len);
+			k.iface = plan_intern(into, f->id, f->len);
 			if (!k.iface)
 				return VPCE_ENOMEM;
 		}

@@ -17,6 +17,12 @@
 #include <unistd.h>
 #include "plan_int.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define VPCE_FAST_AVX2 1
+#else
+#define VPCE_FAST_AVX2 0
+#endif
+
 /* Eight ASCII digits at p as a number, or -1 when they are not all digits
  * (little-endian loads: the first byte is the lowest). */
 static inline int64_t eight_digits(const char *p)
@@ -125,6 +131,383 @@ static int fast_line(const char *p, const char *e, struct plan_v4 *o)
 	return 0;
 }
 
+/* ---- AVX2 line scanner ----------------------------------------------------
+ *
+ * For x86-64 CPUs with AVX2 (checked at run time): the line's first
+ * FAST_WIN bytes are classified 32 at a time into bit masks (space,
+ * whitespace or control byte, digit, dot), the first twelve spaces give the
+ * field boundaries, and the line is accepted only when every rule below
+ * holds; any other line goes to the scalar scanner above, which hands what
+ * it does not take to the reader. What it accepts is exactly a subset of
+ * what fast_line accepts, with the same values (the differential fuzzer and
+ * tests/lib/plan/test_plan.c hold both to the reader):
+ *   - version "2"; account-id and interface-id any bytes above 0x20, not "-";
+ *   - srcaddr and dstaddr dotted quads (1-3 digit octets, no leading zero,
+ *     each <= 255), converted with one shuffle chosen by the octet lengths;
+ *   - srcport, dstport, protocol, packets, bytes, start, end all digits,
+ *     ports <= 65535 and protocol <= 255 (compared as text of equal length),
+ *     at most 16 digits of bytes (SIMD conversion), 19 of the rest;
+ *   - then exactly "ACCEPT OK\n" or "REJECT OK\n" (so CRLF, trailing blanks,
+ *     NODATA/SKIPDATA, "-" fields and IPv6 all take the scalar path);
+ *   - the whole line within FAST_WIN bytes.
+ * start and end are converted only when their text differs from the
+ * previous accepted line's (flow logs repeat them for a whole capture
+ * window). */
+#if VPCE_FAST_AVX2
+#include <immintrin.h>
+
+#define TGT __attribute__((target("avx2,bmi,bmi2,popcnt")))
+/* GCC's SLP vectorizer packs the position stores below into shifted
+ * words (measured: ~130 instructions instead of ~50); keep them scalar. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NOSLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define NOSLP
+#endif
+#define FAST_WIN 128
+#define FAST_MARGIN 160 /* bytes that must be readable from a line's start */
+
+/* Octet-length pattern (l1-1) | (l2-1) << 2 | (l3-1) << 4 | (l4-1) << 6 ->
+ * shuffle placing each octet's digits at bytes 4g..4g+2 (hundreds, tens,
+ * units; 0x80 = zero), and the smallest value each octet may have (10 for
+ * two digits, 100 for three: no leading zero). */
+#define O1(a) 0
+#define O2(a, b) ((a) + 1)
+#define O3(a, b, c) ((a) + (b) + 2)
+#define O4(a, b, c, d) ((a) + (b) + (c) + 3)
+#define G(s, l) (char)((l) == 3 ? (s) : 0x80), (char)((l) >= 2 ? (s) + (l) - 2 : 0x80), (char)((s) + (l) - 1), (char)0x80
+#define E(a, b, c, d)                                                                                    \
+	[((a) - 1) | ((b) - 1) << 2 | ((c) - 1) << 4 | ((d) - 1) << 6] = {                            \
+		{ G(O1(a), a), G(O2(a, b), b), G(O3(a, b, c), c), G(O4(a, b, c, d), d) },                \
+		{ (a) == 1 ? 0 : (a) == 2 ? 10 : 100, (b) == 1 ? 0 : (b) == 2 ? 10 : 100,              \
+		  (c) == 1 ? 0 : (c) == 2 ? 10 : 100, (d) == 1 ? 0 : (d) == 2 ? 10 : 100 } }
+#define E4(a, b, c) E(a, b, c, 1), E(a, b, c, 2), E(a, b, c, 3)
+#define E3(a, b) E4(a, b, 1), E4(a, b, 2), E4(a, b, 3)
+#define E2(a) E3(a, 1), E3(a, 2), E3(a, 3)
+
+struct quad_pat {
+	char shuf[16];
+	int32_t min[4];
+};
+
+static const struct quad_pat quad_pats[256] = { E2(1), E2(2), E2(3) };
+
+#undef E2
+#undef E3
+#undef E4
+#undef E
+#undef G
+#undef O1
+#undef O2
+#undef O3
+#undef O4
+
+/* 16 zero bytes then 16 0xff: loading at zmask + n keeps the last n bytes. */
+static const unsigned char zmask[32] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+struct avx2_prev {
+	char times[32];       /* "start end" text of the last accepted line */
+	unsigned tlen;        /* 0: none yet */
+	uint64_t start, end;
+};
+
+static inline TGT uint64_t mask64(__m256i lo, __m256i hi)
+{
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
+/* The dotted quad of len bytes at q (16 bytes readable): only digits and
+ * three dots, octets of 1-3 digits without a leading zero, each <= 255. */
+static inline TGT __attribute__((always_inline)) int quad_avx2(const char *q, unsigned len, uint32_t *out)
+{
+	const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)q);
+	const __m128i x0 = _mm_sub_epi8(raw, _mm_set1_epi8('0'));
+	unsigned d1, d2, d3, l1, l2, l3, l4, pat, dots, ok;
+	const struct quad_pat *qp;
+	__m128i x, v, big;
+
+	dots = _bzhi_u32((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(raw, _mm_set1_epi8('.'))), len);
+	ok = _bzhi_u32((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x0, _mm_set1_epi8(9)), x0)), len);
+	if ((ok | dots) != _bzhi_u32(0xffffu, len) || len > 15)
+		return 1;
+	d1 = (unsigned)_tzcnt_u32(dots);
+	dots = _blsr_u32(dots);
+	d2 = (unsigned)_tzcnt_u32(dots);
+	dots = _blsr_u32(dots);
+	d3 = (unsigned)_tzcnt_u32(dots);
+	if (_blsr_u32(dots) != 0 || d3 >= len)
+		return 1;
+	l1 = d1 - 1;            /* lengths minus one, each must be 0..2 */
+	l2 = d2 - d1 - 2;
+	l3 = d3 - d2 - 2;
+	l4 = len - d3 - 2;
+	if (l1 > 2 || l2 > 2 || l3 > 2 || l4 > 2)
+		return 1;
+	pat = l1 | l2 << 2 | l3 << 4 | l4 << 6;
+	qp = &quad_pats[pat];
+	x = _mm_shuffle_epi8(x0, _mm_loadu_si128((const __m128i *)(const void *)qp->shuf));
+	v = _mm_madd_epi16(_mm_maddubs_epi16(x, _mm_setr_epi8(100, 10, 1, 0, 100, 10, 1, 0, 100, 10, 1, 0, 100, 10, 1, 0)),
+			   _mm_set1_epi16(1));
+	big = _mm_or_si128(_mm_cmpgt_epi32(v, _mm_set1_epi32(255)),
+			   _mm_cmpgt_epi32(_mm_loadu_si128((const __m128i *)(const void *)qp->min), v));
+	if (_mm_movemask_epi8(big))
+		return 1;
+	v = _mm_packus_epi16(_mm_packus_epi32(v, v), v);
+	*out = __builtin_bswap32((uint32_t)_mm_cvtsi128_si32(v));
+	return 0;
+}
+
+/* n (1..16) ASCII digits ending just before e, already checked. */
+static inline TGT uint64_t digits16(const char *e, unsigned n)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
+
+	x = _mm_and_si128(_mm_sub_epi8(x, _mm_set1_epi8('0')),
+			  _mm_loadu_si128((const __m128i *)(const void *)(zmask + n)));
+	x = _mm_maddubs_epi16(x, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+	x = _mm_madd_epi16(x, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+	x = _mm_packus_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+	return (uint64_t)(uint32_t)_mm_cvtsi128_si32(x) * 100000000u +
+	       (uint32_t)_mm_extract_epi32(x, 1);
+}
+
+/* Up to 19 digits (checked) from p to e, scalar: only when times change. */
+static inline uint64_t digits_n(const char *p, const char *e)
+{
+	uint64_t v = 0;
+
+	while (p < e)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	return v;
+}
+
+/* Big-endian value of the first n (<= 8) bytes at p, for comparing digit
+ * strings of equal length. */
+static inline uint64_t be_text(const char *p, unsigned n)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return __builtin_bswap64(w) >> (64 - 8 * n);
+}
+
+/* Interface ids seen by the scanner: 2048 direct-mapped slots keyed by the
+ * id's bytes (up to 32, zero-padded, compared as one vector), each holding
+ * the interned index. Kept in the aggregate (a->idvec) across files. */
+struct idvec {
+	char text[32];
+	uint32_t len, idx;
+	uint32_t pad[6];
+};
+#define IDVEC_BITS 11
+
+/* 32 0xff bytes then 32 zeros: loading at idmask + 32 - n keeps n bytes. */
+static const unsigned char idmask[64] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* The slot for the id ending at e: hashed from the 8 bytes before e (for
+ * ids shorter than 8 bytes that takes in bytes before the id: the same id
+ * may then use several slots, which only costs a miss). Computed early so
+ * that the slot can be prefetched while the line is checked. */
+static inline struct idvec *id_slot(const struct vpce_plan_agg *a, const char *e)
+{
+	uint64_t w;
+
+	memcpy(&w, e - 8, 8);
+	return (struct idvec *)a->idvec + ((w * 0x9e3779b97f4a7c15ull) >> (64 - IDVEC_BITS));
+}
+
+/* The interned index of the id at id (len bytes, 32 readable) whose slot
+ * is e; 0 when out of memory. */
+static inline TGT __attribute__((always_inline)) uint32_t id_avx2(struct vpce_plan_agg *a, struct idvec *e,
+								   const char *id, unsigned len)
+{
+	__m256i cur;
+
+	if (len > 32)
+		return plan_intern(a, id, len);
+	cur = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(const void *)id),
+			       _mm256_loadu_si256((const __m256i *)(const void *)(idmask + 32 - len)));
+	if ((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cur, _mm256_load_si256((const __m256i *)(void *)e->text))) ==
+		    0xffffffffu &&
+	    e->len == len && e->idx)
+		return e->idx;
+	e->idx = plan_intern(a, id, len);
+	e->len = len;
+	_mm256_store_si256((__m256i *)(void *)e->text, cur);
+	return e->idx;
+}
+
+/* 0: the line at p (p + FAST_MARGIN readable) is a plain v2 record, *o
+ * filled; 1: not taken. *next is set either way (after the line's first
+ * blank or control byte other than a space: its newline when taken). */
+static inline TGT __attribute__((always_inline)) int line_avx2(struct vpce_plan_agg *a, const char *p, struct plan_v4 *o, const char **next,
+			 struct avx2_prev *prev)
+{
+	const __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	const __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+	const __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 64));
+	const __m256i v3 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 96));
+	const __m256i csp = _mm256_set1_epi8(' '), c20 = _mm256_set1_epi8(0x20), c0 = _mm256_set1_epi8('0'),
+		      c9 = _mm256_set1_epi8(9);
+	const __m256i t0 = _mm256_sub_epi8(v0, c0), t1 = _mm256_sub_epi8(v1, c0), t2 = _mm256_sub_epi8(v2, c0),
+		      t3 = _mm256_sub_epi8(v3, c0);
+	uint64_t sp[2], ctl[2], dig[2], below[2], nd[2], lo, hi;
+	unsigned nlpos, s[13], n, l6, l7, l8, l9, l10, l11, l12;
+	uint32_t pos[64 + 12];
+	struct idvec *slot;
+	uint64_t tail;
+	uint16_t k;
+
+	sp[0] = mask64(_mm256_cmpeq_epi8(v0, csp), _mm256_cmpeq_epi8(v1, csp));
+	sp[1] = mask64(_mm256_cmpeq_epi8(v2, csp), _mm256_cmpeq_epi8(v3, csp));
+	ctl[0] = mask64(_mm256_cmpeq_epi8(_mm256_min_epu8(v0, c20), v0), _mm256_cmpeq_epi8(_mm256_min_epu8(v1, c20), v1));
+	ctl[1] = mask64(_mm256_cmpeq_epi8(_mm256_min_epu8(v2, c20), v2), _mm256_cmpeq_epi8(_mm256_min_epu8(v3, c20), v3));
+	/* The line ends at its first blank or control byte other than a
+	 * space; found first (a short dependency chain) so that the next line's
+	 * loads need not wait for the checks below. */
+	lo = ctl[0] ^ sp[0];
+	hi = ctl[1] ^ sp[1];
+	nlpos = lo ? (unsigned)_tzcnt_u64(lo) : 64u + (unsigned)_tzcnt_u64(hi);
+	*next = p + nlpos + 1;
+	/* The first twelve spaces, each word's positions written without
+	 * branches (the high word's after the low word's count): at least 4 and
+	 * at most 10 of them in the first 64 bytes, as in any usual v2 line. */
+	lo = sp[0];
+	hi = sp[1];
+	n = (unsigned)_mm_popcnt_u64(lo);
+	if (n < 4 || n > 10)
+		return 1;
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#elif defined(__GNUC__)
+#pragma GCC unroll 10
+#endif
+	for (unsigned i = 0; i < 10; i++) {
+		pos[i] = (uint32_t)_tzcnt_u64(lo);
+		lo = _blsr_u64(lo);
+	}
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#elif defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+	for (unsigned i = 0; i < 8; i++) {
+		pos[n + i] = (uint32_t)(64 + _tzcnt_u64(hi));
+		hi = _blsr_u64(hi);
+	}
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#elif defined(__GNUC__)
+#pragma GCC unroll 12
+#endif
+	for (unsigned i = 0; i < 12; i++)
+		s[i + 1] = pos[i];
+	/* the interface id's cache slot, fetched while the line is checked
+	 * (s3 >= 8 in any line that passes; the clamp keeps the load in the
+	 * line otherwise) */
+	slot = id_slot(a, p + (s[3] >= 8 ? s[3] : 8));
+	__builtin_prefetch(slot);
+	/* version "2"; the twelve fields, then "ACCEPT OK" or "REJECT OK"
+	 * (checked below), then the newline, all within FAST_WIN bytes */
+	if (p[0] != '2' || s[1] != 1 || s[12] > FAST_WIN - 11 || nlpos != s[12] + 10)
+		return 1;
+	memcpy(&tail, p + s[12] + 1, 8);
+	memcpy(&k, p + s[12] + 9, 2);
+	if ((tail != 0x4f20545045434341ull /* "ACCEPT O" */ && tail != 0x4f205443454a4552ull /* "REJECT O" */) ||
+	    k != 0x0a4b /* "K\n" */)
+		return 1;
+	/* Bits 0 .. s12-1. No empty field there (two spaces in a row), and
+	 * after s5 only digits and spaces (fields 6-12): the last byte before
+	 * s12 that is neither lies before s5. */
+	below[0] = _bzhi_u64(~0ull, s[12]);
+	below[1] = s[12] >= 64 ? _bzhi_u64(~0ull, s[12] - 64) : 0;
+	if ((((sp[0] >> 1 | sp[1] << 63) & sp[0] & below[0]) | ((sp[1] >> 1) & sp[1] & below[1])) != 0)
+		return 1;
+	dig[0] = mask64(_mm256_cmpeq_epi8(_mm256_min_epu8(t0, c9), t0), _mm256_cmpeq_epi8(_mm256_min_epu8(t1, c9), t1));
+	dig[1] = mask64(_mm256_cmpeq_epi8(_mm256_min_epu8(t2, c9), t2), _mm256_cmpeq_epi8(_mm256_min_epu8(t3, c9), t3));
+	nd[0] = ~(dig[0] | sp[0]) & below[0];
+	nd[1] = ~(dig[1] | sp[1]) & below[1];
+	if ((nd[1] ? 127u - (unsigned)__builtin_clzll(nd[1]) : nd[0] ? 63u - (unsigned)__builtin_clzll(nd[0]) : ~0u) >=
+	    s[5])
+		return 1;
+	/* "-" account-id or interface-id: the reader's business */
+	if ((s[2] == 3 && p[2] == '-') || (s[3] == s[2] + 2 && p[s[2] + 1] == '-'))
+		return 1;
+	l6 = s[6] - s[5] - 1;
+	l7 = s[7] - s[6] - 1;
+	l8 = s[8] - s[7] - 1;
+	l9 = s[9] - s[8] - 1;
+	l10 = s[10] - s[9] - 1;
+	l11 = s[11] - s[10] - 1;
+	l12 = s[12] - s[11] - 1;
+	if (l6 > 5 || l7 > 5 || l8 > 3 || l9 > 19 || l10 > 16 || l11 > 19 || l12 > 19)
+		return 1;
+	if ((l6 == 5 && be_text(p + s[5] + 1, 5) > 0x3635353335ull) ||
+	    (l7 == 5 && be_text(p + s[6] + 1, 5) > 0x3635353335ull) ||
+	    (l8 == 3 && be_text(p + s[7] + 1, 3) > 0x323535ull))
+		return 1;
+	if (quad_avx2(p + s[3] + 1, s[4] - s[3] - 1, &o->src) || quad_avx2(p + s[4] + 1, s[5] - s[4] - 1, &o->dst))
+		return 1;
+	o->bytes = digits16(p + s[10], l10);
+	{
+		/* start and end: converted only when their text changes */
+		unsigned tl = s[12] - s[10] - 1;
+		__m256i cur = _mm256_loadu_si256((const __m256i *)(const void *)(p + s[10] + 1));
+		__m256i old = _mm256_loadu_si256((const __m256i *)(const void *)prev->times);
+		uint32_t eq = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cur, old));
+		if (tl > 32 || tl != prev->tlen || (~eq & (uint32_t)_bzhi_u64(~0ull, tl))) {
+			prev->start = digits_n(p + s[10] + 1, p + s[11]);
+			prev->end = digits_n(p + s[11] + 1, p + s[12]);
+			_mm256_storeu_si256((__m256i *)(void *)prev->times, cur);
+			prev->tlen = tl <= 32 ? tl : 0;
+		}
+	}
+	o->start = prev->start;
+	o->end = prev->end;
+	o->id = p + s[2] + 1;
+	o->idlen = s[3] - s[2] - 1;
+	o->iface = id_avx2(a, slot, o->id, (unsigned)o->idlen);
+	return 0;
+}
+
+/* Plain v2 records from *pp on, into recs (at most max), while lines have
+ * FAST_MARGIN readable bytes (up to limit) and are taken; *pp moves past
+ * them. One call per run of lines, so the constants and the registers stay
+ * put. */
+static TGT NOSLP size_t scan_avx2(struct vpce_plan_agg *a, const char **pp, const char *limit, struct plan_v4 *recs,
+				  size_t max, struct avx2_prev *prev)
+{
+	const char *p = *pp, *nx;
+	size_t n = 0;
+
+	while (n < max && p <= limit && line_avx2(a, p, &recs[n], &nx, prev) == 0) {
+		n++;
+		p = nx;
+	}
+	*pp = p;
+	return n;
+}
+
+static bool have_avx2(void)
+{
+	static int v = -1;
+
+	if (v < 0) {
+		__builtin_cpu_init();
+		v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+		    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+	}
+	return v == 1;
+}
+#endif
+
 #define PENDING 256
 
 /* The reader notes a Transit Gateway file once (issue + files_unsupported);
@@ -173,6 +556,18 @@ int plan_fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, cons
 	size_t npend = 0;
 	bool seen = false, tgw_noted = false;
 	int rc = 0;
+#if VPCE_FAST_AVX2
+	struct avx2_prev prev;
+	bool simd = !a->no_simd && have_avx2();
+
+	memset(&prev, 0, sizeof(prev));
+	if (simd && !a->idvec) {
+		a->idvec = aligned_alloc(64, sizeof(struct idvec) << IDVEC_BITS);
+		if (!a->idvec)
+			return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+		memset(a->idvec, 0, sizeof(struct idvec) << IDVEC_BITS);
+	}
+#endif
 
 	if (size < 2 || (opts && opts->format && !opts->format->is_default))
 		return 1;
@@ -203,6 +598,27 @@ int plan_fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, cons
 	file_st.files = 1;
 	file_st.bytes_in = file_st.bytes_text = (uint64_t)size;
 	while (p < end) {
+#if VPCE_FAST_AVX2
+		if (simd && seen && end - p >= FAST_MARGIN) {
+			size_t got = scan_avx2(a, &p, end - FAST_MARGIN, &pend[npend], PENDING - npend, &prev);
+			if (got) {
+				a->simd_records += got;
+				lineno += got;
+				file_st.lines += got;
+				file_st.records += got;
+				file_st.ok += got;
+				npend += got;
+				if (npend == PENDING) {
+					if (plan_add_v4_batch(a, pend, npend) != 0) {
+						rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+						break;
+					}
+					npend = 0;
+				}
+				continue;
+			}
+		}
+#endif
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end, *k = le;
 		int fr;
@@ -217,6 +633,8 @@ int plan_fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, cons
 		}
 		fr = seen ? fast_line(p, k, &pend[npend]) : 1;
 		if (fr == 0) {
+			/* interned now, in file order, like the lines around it */
+			pend[npend].iface = plan_intern(a, pend[npend].id, pend[npend].idlen);
 			file_st.lines++;
 			file_st.records++;
 			file_st.ok++;

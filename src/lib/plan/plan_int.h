@@ -49,6 +49,8 @@ struct plan_sample {
 	struct vpce_cidr s, d;
 };
 
+struct vpc4;
+
 struct plan_iface {
 	char id[PLAN_ID_MAX + 1];
 	uint8_t len;
@@ -60,6 +62,11 @@ struct addr_slot {
 	uint32_t used;
 	uint32_t cls;
 	uint32_t pad;
+};
+
+/* A classified IPv4 address (cls 0: empty; no real class is 0). */
+struct class_slot {
+	uint32_t addr, cls;
 };
 
 struct id_cache {
@@ -87,12 +94,19 @@ struct vpce_plan_agg {
 	struct addr_slot *addrs;
 	size_t addrcap;
 	/* small direct-mapped cache of classified IPv4 addresses */
-	struct addr_slot *cache;
+	struct class_slot *cache;
 	uint64_t records, skipped;
 	uint64_t start, end;  /* min start, max end over records with times */
 	uint64_t *slots;      /* bitmap of covered 10-minute slots (mod 2^20) */
 	struct id_cache *idcache;
+	uint64_t snapbits[64]; /* filter of snapshot IPv4 addresses (agg.c addr_put) */
+	struct vpc4 *vpc4, *wide4; /* IPv4 VPC CIDRs by /16 (agg.c) */
+	size_t nvpc4, nwide4;
+	uint32_t *cls16;      /* class of each uniform /16 block, 0 = per address (agg.c) */
+	void *idvec;          /* fastv2.c's interface-id cache (freed with the aggregate) */
 	bool fast;            /* use fastv2.c for plain v2 files (default) */
+	bool no_simd;         /* fastv2.c: scalar scanner only (tests compare both) */
+	uint64_t simd_records; /* records the SIMD scanner took (tests check it ran) */
 };
 
 /* fastv2.c: 0 read, 1 not taken (use the reader), negative error. The
@@ -106,6 +120,7 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 struct plan_v4 {
 	const char *id;
 	size_t idlen;
+	uint32_t iface;       /* interned already (0: intern id) */
 	uint32_t src, dst;
 	uint64_t bytes, start, end;
 };
@@ -114,5 +129,8 @@ int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_
 
 
 uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *addr);
+/* The index of an interface id (n bytes; ids longer than PLAN_ID_MAX are
+ * cut), interned on first sight; 0 when out of memory. */
+uint32_t plan_intern(struct vpce_plan_agg *a, const char *s, size_t n);
 
 #endif
