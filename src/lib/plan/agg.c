@@ -130,29 +130,30 @@ static int build_vpc4(struct vpce_plan_agg *a)
  * uniform in ip-ranges, and either listed there or (not listed) wholly
  * inside, or wholly outside, the VPC blocks; 0 otherwise (classify
  * address by address). Private ranges are /16-aligned or wider. */
-static uint32_t block_class(const struct vpce_plan_agg *a, uint32_t b)
+static uint32_t block_class(const struct vpce_plan_agg *a, uint32_t b, size_t *cursor)
 {
 	uint32_t h, best = UINT32_MAX;
 	struct vpce_cidr c;
-	size_t lo = 0, hi = a->nvpc4;
+	size_t lo = *cursor;
+	bool part = false;
 
+	/* blocks come in order: the VPC entries of this one start at the
+	 * cursor (entries are sorted by block) */
+	while (lo < a->nvpc4 && a->vpc4[lo].key16 < b)
+		lo++;
+	for (; lo < a->nvpc4 && a->vpc4[lo].key16 == b; lo++) {
+		if (a->vpc4[lo].mask != 0xffff0000u)
+			part = true; /* part of the block only */
+		else if (a->vpc4[lo].vpc < best)
+			best = a->vpc4[lo].vpc;
+	}
+	*cursor = lo;
 	if (!vpce_ipranges_v4_block_uniform(a->r, b, &h))
 		return 0;
 	if (h)
 		return CLS(TAG_AWS, vpce_ipranges_handle_key(a->r, h));
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->vpc4[mid].key16 < b)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < a->nvpc4 && a->vpc4[lo].key16 == b; lo++) {
-		if (a->vpc4[lo].mask != 0xffff0000u)
-			return 0; /* part of the block only */
-		if (a->vpc4[lo].vpc < best)
-			best = a->vpc4[lo].vpc;
-	}
+	if (part)
+		return 0;
 	for (size_t i = 0; i < a->nwide4; i++)
 		if (((b << 16) & a->wide4[i].mask) == a->wide4[i].net && a->wide4[i].vpc < best)
 			best = a->wide4[i].vpc;
@@ -167,11 +168,13 @@ static uint32_t block_class(const struct vpce_plan_agg *a, uint32_t b)
 
 static int build_cls16(struct vpce_plan_agg *a)
 {
+	size_t cursor = 0;
+
 	a->cls16 = malloc(sizeof(uint32_t) << 16);
 	if (!a->cls16)
 		return VPCE_ENOMEM;
 	for (uint32_t b = 0; b <= 0xffffu; b++)
-		a->cls16[b] = block_class(a, b);
+		a->cls16[b] = block_class(a, b, &cursor);
 	return 0;
 }
 
