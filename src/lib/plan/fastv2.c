@@ -111,7 +111,7 @@ static int fast_line(const char *p, const char *e, struct plan_v4 *o)
 	    !(p = digits(p, e, &proto)) || !(p = digits(p, e, &pk)) || !(p = digits(p, e, &by)) ||
 	    !(p = digits(p, e, &st)) || !(p = digits(p, e, &en)))
 		return 1;
-	if (sp > 65535 || dp > 65535 || proto > 255)
+	if (ver > 255 || sp > 65535 || dp > 65535 || proto > 255) /* the reader's ranges */
 		return 1;
 	if (e - p == 9 && memcmp(p, "ACCEPT OK", 9) == 0) {
 	} else if (e - p == 9 && memcmp(p, "REJECT OK", 9) == 0) {
@@ -120,7 +120,6 @@ static int fast_line(const char *p, const char *e, struct plan_v4 *o)
 	}
 	(void)acct;
 	(void)nacct;
-	(void)ver;
 	o->id = id;
 	o->idlen = nid;
 	o->src = src;
