@@ -940,26 +940,78 @@ oom:
 	return VPCE_ENOMEM;
 }
 
+/* Rows on a NAT gateway from another AZ, ordered by VPC, source AZ and NAT
+ * gateway, for grouping. */
+static const struct vpce_plan_traffic *xaz_rows;
+
+static int cmp_xaz(const void *pa, const void *pb)
+{
+	const struct vpce_plan_traffic *a = &xaz_rows[*(const uint32_t *)pa], *b = &xaz_rows[*(const uint32_t *)pb];
+	int c;
+
+	if (a->vpc_idx != b->vpc_idx)
+		return a->vpc_idx < b->vpc_idx ? -1 : 1;
+	if ((c = strcmp(a->az, b->az)) != 0)
+		return c;
+	return strcmp(a->via, b->via);
+}
+
+/* Cross-AZ traffic to NAT gateways, one note per (VPC, source AZ, NAT
+ * gateway): what the inter-AZ transfer costs a month, and whether a NAT
+ * gateway in the source AZ (its hourly price; the per-GB processing is paid
+ * either way) would cost less. AWS: "If your NAT gateway is in a different
+ * Availability Zone than your resources, you'll incur charges for data
+ * transfer between Availability Zones ... create a NAT gateway in each
+ * Availability Zone" (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html);
+ * inter-AZ transfer is billed in each direction
+ * (https://aws.amazon.com/ec2/pricing/on-demand/, data transfer). Not a
+ * plan.json recommendation: those are endpoint changes apply can make. */
 static int cross_az_nat_notes(struct ctx *x, const struct vpce_prices *prices)
 {
 	const struct vpce_model *m = x->m;
 	const struct vpce_plan_result *res = x->res;
+	uint32_t *idx = NULL, n = 0;
+	int rc = 0;
 
+	idx = malloc(sizeof(*idx) * (res->ntraffic + 1));
+	if (!idx)
+		return VPCE_ENOMEM;
 	for (uint32_t i = 0; i < res->ntraffic; i++) {
 		const struct vpce_plan_traffic *t = &res->traffic[i];
-		const struct vpce_price_region *pr;
-		if (!t->cross_az || strcmp(t->path, "nat-gateway") != 0 || t->vpc_idx == VPCE_NONE)
-			continue;
-		pr = vpce_prices_region(prices, vpc_region(m, t->vpc_idx));
-		if (note(x, "cross-AZ: %.3f GB/month from %s (%s) to %s in %s%s", gbm(res, t->bytes),
-			 t->eni ? t->eni : "?", t->az, t->via, t->via_az,
-			 pr && pr->inter_az_gb >= 0
-				 ? vpce_arena_printf(x->arena, " costs $%.2f/month in inter-AZ transfer; a NAT gateway (or endpoint) in %s avoids it",
-						     gbm(res, t->bytes) * 2 * pr->inter_az_gb, t->az)
-				 : ""))
-			return VPCE_ENOMEM;
+		if (t->cross_az && t->az && t->via && t->via_az && strcmp(t->path, "nat-gateway") == 0 &&
+		    t->vpc_idx != VPCE_NONE)
+			idx[n++] = i;
 	}
-	return 0;
+	xaz_rows = res->traffic;
+	qsort(idx, n, sizeof(*idx), cmp_xaz);
+	for (uint32_t g = 0; g < n && rc == 0;) {
+		const struct vpce_plan_traffic *t = &res->traffic[idx[g]];
+		const struct vpce_price_region *pr = vpce_prices_region(prices, vpc_region(m, t->vpc_idx));
+		uint64_t bytes = 0;
+		uint32_t rows = 0, e = g;
+		const char *cost;
+		for (; e < n && cmp_xaz(&idx[g], &idx[e]) == 0; e++) {
+			bytes += res->traffic[idx[e]].bytes;
+			rows++;
+		}
+		if (pr && pr->inter_az_gb >= 0 && pr->nat_hour >= 0) {
+			double xaz = gbm(res, bytes) * 2 * pr->inter_az_gb, nat = pr->nat_hour * VPCE_HOURS_PER_MONTH;
+			cost = vpce_arena_printf(x->arena,
+						 " costs $%.2f/month in inter-AZ transfer ($%g/GB each way); a NAT gateway in %s "
+						 "costs $%.2f/month: %s",
+						 xaz, pr->inter_az_gb, t->az, nat,
+						 xaz > nat ? vpce_arena_printf(x->arena, "it saves $%.2f/month", xaz - nat)
+							   : "it costs more than it saves");
+		} else {
+			cost = " (inter-AZ or NAT prices unknown for this region)";
+		}
+		if (!cost || note(x, "cross-AZ: %.3f GB/month from %s in %s (%u row%s) to %s in %s%s", gbm(res, bytes),
+				  t->vpc, t->az, rows, rows == 1 ? "" : "s", t->via, t->via_az, cost))
+			rc = VPCE_ENOMEM;
+		g = e;
+	}
+	free(idx);
+	return rc;
 }
 
 static int cmp_rec(const void *pa, const void *pb)

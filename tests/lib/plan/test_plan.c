@@ -199,6 +199,45 @@ static void test_nat_only_v2_logs_apportioned(void **state)
 	vpce_plan_result_free(r);
 }
 
+static const char *find_note(const struct vpce_plan_result *r, const char *prefix)
+{
+	for (uint32_t i = 0; i < r->nnotes; i++)
+		if (strncmp(r->notes[i], prefix, strlen(prefix)) == 0)
+			return r->notes[i];
+	return NULL;
+}
+
+/* Cross-AZ traffic to a NAT gateway: one note per VPC, source AZ and NAT
+ * gateway, with the inter-AZ cost (2 x $0.01/GB) against a NAT gateway of
+ * its own in the source AZ ($0.045/h x 730 = $32.85/month). eni-b (us-east-1b)
+ * reaches the NAT in us-east-1a with 1 GB + 1 GB per hour (two rows): 2 GB x
+ * 730 = 1460 GB/month x 2 x 0.01 = $29.20 < $32.85; at 3 GB per hour
+ * (2190 GB/month: $43.80) the NAT gateway saves $10.95. */
+static void test_cross_az_nat_note_compares_a_nat_per_az(void **state)
+{
+	const char *below = HDR_V2
+		"2 1 eni-000000000000000b1 10.1.11.5 8.8.8.8 40000 443 6 1 1000000000 1764201600 1764205200 ACCEPT OK\n"
+		"2 1 eni-000000000000000b1 10.1.11.5 52.216.10.20 40000 443 6 1 1000000000 1764201600 1764205200 ACCEPT OK\n";
+	const char *above = HDR_V2
+		"2 1 eni-000000000000000b1 10.1.11.5 8.8.8.8 40000 443 6 1 2000000000 1764201600 1764205200 ACCEPT OK\n"
+		"2 1 eni-000000000000000b1 10.1.11.5 52.216.10.20 40000 443 6 1 1000000000 1764201600 1764205200 ACCEPT OK\n";
+	struct vpce_plan_result *r = plan_text(below);
+	const char *n = find_note(r, "cross-AZ: ");
+	(void)state;
+	assert_non_null(n);
+	assert_non_null(strstr(n, "1460.000 GB/month"));
+	assert_non_null(strstr(n, "(2 rows)"));
+	assert_non_null(strstr(n, "$29.20/month in inter-AZ transfer"));
+	assert_non_null(strstr(n, "costs $32.85/month: it costs more than it saves"));
+	vpce_plan_result_free(r);
+	r = plan_text(above);
+	n = find_note(r, "cross-AZ: ");
+	assert_non_null(n);
+	assert_non_null(strstr(n, "$43.80/month in inter-AZ transfer"));
+	assert_non_null(strstr(n, "it saves $10.95/month"));
+	vpce_plan_result_free(r);
+}
+
 /* Two regions, two AZs, a non-AWS address: a gateway endpoint only for the
  * VPC's own region; cross-AZ bytes add 2 x $0.01/GB. Per hour: eni-a -> S3
  * us-east-1 1e9, eni-b -> S3 us-east-1 1e9 (cross-AZ), eni-a -> S3
@@ -569,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_interface_endpoint_break_even),
 		cmocka_unit_test(test_fast_scanner_matches_reader),
 		cmocka_unit_test(test_simd_scanner_matches_reader),
+		cmocka_unit_test(test_cross_az_nat_note_compares_a_nat_per_az),
 		cmocka_unit_test(test_traffic_path_field_wins),
 		cmocka_unit_test(test_idle_interface_endpoint_deleted),
 		cmocka_unit_test(test_cross_az_to_endpoint_with_eni_in_az),
