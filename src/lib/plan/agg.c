@@ -578,6 +578,8 @@ static void classify_misses(struct vpce_plan_agg *a, struct miss *ms, size_t n)
 	memset(&c, 0, sizeof(c));
 	c.family = 4;
 	c.len = 32;
+	for (size_t i = 0; i < n; i++)
+		__builtin_prefetch(&a->cls16[ms[i].addr >> 16]);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v = ms[i].addr, cls;
 		if (((a->snapbits[(v * 2654435761u) >> 26] >> ((v * 2654435761u) >> 20 & 63)) & 1) &&
@@ -639,9 +641,9 @@ int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_
 			/* Cache probes first, without branches (hits and misses are
 			 * mixed at random); the misses are listed in a second pass. */
 			sl = &a->cache[(r->src * 2654435761u) >> (32 - CACHE_BITS)];
-			k->s = sl->addr == r->src ? sl->cls : 0;
+			k->s = sl->cls & (0u - (uint32_t)(sl->addr == r->src));
 			sl = &a->cache[(r->dst * 2654435761u) >> (32 - CACHE_BITS)];
-			k->d = sl->addr == r->dst ? sl->cls : 0;
+			k->d = sl->cls & (0u - (uint32_t)(sl->addr == r->dst));
 		}
 		for (size_t i = 0; i < m; i++) {
 			ms[nm].addr = recs[i].src;
