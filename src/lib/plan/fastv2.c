@@ -89,7 +89,7 @@ static inline const char *token(const char *p, const char *e, const char **s, si
 {
 	const char *q = p;
 
-	while (q < e && *q != ' ' && *q != '\t')
+	while (q < e && *q != ' ' && *q != '\t' && *q != '\r') /* the reader's separators */
 		q++;
 	if (q == p || q == e || *q != ' ' || (q - p == 1 && *p == '-'))
 		return NULL;
