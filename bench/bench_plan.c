@@ -1,6 +1,9 @@
 /* Benchmark: vpce plan's flow log pass end to end.
  *
- *   bench_plan [-r repeats] [-t threads] SNAPSHOT file...
+ *   bench_plan [-r repeats] [-t threads] [-S | -R] SNAPSHOT file...
+ *
+ * -S: plan's scalar scanner only (no SIMD); -R: the flowlog reader only
+ * (no plan scanner): the same work by the slower paths, for comparison.
  *
  * Loads the snapshot, the bundled ip-ranges and prices once, then per run:
  * vpce_plan_read() over all files (read + gunzip when gzip + parse +
@@ -15,6 +18,7 @@
 
 #include "vpce/plan.h"
 #include "vpce/snapshot.h"
+#include "plan/plan_int.h"
 
 static double clock_s(clockid_t c)
 {
@@ -27,6 +31,7 @@ int main(int argc, char **argv)
 {
 	int repeats = 3, i = 1;
 	unsigned threads = 1;
+	bool no_simd = false, reader = false;
 	struct vpce_error err;
 	struct vpce_model *m = NULL;
 	struct vpce_ipranges *r = NULL;
@@ -38,12 +43,16 @@ int main(int argc, char **argv)
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
-			repeats = atoi(argv[++i]);
+			repeats = (int)strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
-			threads = (unsigned)atoi(argv[++i]);
+			threads = (unsigned)strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "-S") == 0)
+			no_simd = true;
+		else if (strcmp(argv[i], "-R") == 0)
+			reader = true;
 	}
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: bench_plan [-r repeats] [-t threads] SNAPSHOT file...\n");
+		fprintf(stderr, "usage: bench_plan [-r repeats] [-t threads] [-S | -R] SNAPSHOT file...\n");
 		return 2;
 	}
 	if (vpce_snapshot_load(argv[i], &so, &m, &err) != 0 || vpce_ipranges_load(NULL, &r, &err) != 0 ||
@@ -60,7 +69,11 @@ int main(int argc, char **argv)
 		memset(&st, 0, sizeof(st));
 		c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		w0 = clock_s(CLOCK_MONOTONIC);
-		if (vpce_plan_agg_new(m, r, &a, &err) != 0 ||
+		if (vpce_plan_agg_new(m, r, &a, &err) == 0) {
+			a->no_simd = no_simd;
+			vpce_plan_agg_set_fast(a, !reader);
+		}
+		if (!a ||
 		    vpce_plan_read(a, (const char *const *)&argv[i + 1], (size_t)(argc - i - 1), NULL, threads, &st, &err) != 0) {
 			fprintf(stderr, "bench_plan: %s\n", err.message);
 			return 1;
@@ -85,8 +98,8 @@ int main(int argc, char **argv)
 		vpce_plan_result_free(res);
 		vpce_plan_agg_free(a);
 	}
-	printf("plan  %u thread(s), %d file(s): %.2f M records/s  %.1f MB/s text  %.1f MB/s input  (CPU %.3f s of which finish %.4f s; wall %.3f s; %llu records, %zu cells, %zu rows, %zu recommendations)\n",
-	       threads, argc - i - 1, (double)best_st.records / best_cpu / 1e6, (double)best_st.bytes_text / best_cpu / 1e6,
+	printf("plan%s  %u thread(s), %d file(s): %.2f M records/s  %.1f MB/s text  %.1f MB/s input  (CPU %.3f s of which finish %.4f s; wall %.3f s; %llu records, %zu cells, %zu rows, %zu recommendations)\n",
+	       reader ? " (reader only)" : no_simd ? " (scalar scanner)" : "", threads, argc - i - 1, (double)best_st.records / best_cpu / 1e6, (double)best_st.bytes_text / best_cpu / 1e6,
 	       (double)best_st.bytes_in / best_cpu / 1e6, best_cpu, best_fin, best_wall,
 	       (unsigned long long)best_st.records, cells, rows, recs);
 	vpce_prices_free(p);

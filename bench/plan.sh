@@ -9,7 +9,8 @@
 # >/dev/null`, an awk one-liner doing plan's aggregation without the
 # IP->service lookup (bytes by interface-id, srcaddr, dstaddr), and
 # bench_plan (vpce_plan_read + vpce_plan_finish against the seed snapshot,
-# CPU time; -t 2 on the 4 split files). Shell times are user+sys CPU and wall.
+# CPU time; -S / -R the scalar scanner / the reader for comparison; -t 2 on
+# the 4 split files). Shell times are user+sys CPU and wall.
 set -euo pipefail
 B=${1:-build}
 N=${2:-5000000}
@@ -37,6 +38,9 @@ time awk 'NR > 1 && $14 == "OK" { b[$3 " " $4 " " $5] += $10 } END { n = 0; for 
 echo "  (awk is $(readlink -f "$(command -v awk)"))"
 echo "  vpce plan (library, CPU time):"
 "$B/bench/bench_plan" -r 3 "$S" "$f"
+echo "  the same through the slower paths (plan's scalar scanner; the flowlog reader):"
+"$B/bench/bench_plan" -r 3 -S "$S" "$f"
+"$B/bench/bench_plan" -r 1 -R "$S" "$f"
 echo "  vpce plan (CLI end to end, --format json):"
 time "$B/vpce" plan "$S" --flow-logs "$f" --format json --threads 1 >/dev/null
 echo "== v2 gzip ($(wc -c <"$f.gz") bytes)"

@@ -843,6 +843,7 @@ int vpce_plan_read(struct vpce_plan_agg *a, const char *const *paths, size_t npa
 			goto out;
 		} else {
 			jobs[t].agg->fast = a->fast;
+			jobs[t].agg->no_simd = a->no_simd;
 		}
 	}
 	for (unsigned t = 1; t < threads; t++)
