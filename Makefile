@@ -13,7 +13,7 @@ CMAKE_ARGS ?=
 # Debian packages the build needs, and the extra ones the tests need.
 BUILD_PKGS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev \
              libcurl4-openssl-dev libexpat1-dev libssl-dev libisal-dev
-TEST_PKGS  = $(BUILD_PKGS) clang graphviz chromium
+TEST_PKGS  = $(BUILD_PKGS) clang graphviz chromium openssl
 
 MAKEFLAGS += --no-print-directory
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)

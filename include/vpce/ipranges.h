@@ -51,6 +51,41 @@ VPCE_EXTERN int vpce_ipranges_load_mem(const char *text, size_t len, const char 
 				       struct vpce_ipranges **out, struct vpce_error *err);
 VPCE_EXTERN void vpce_ipranges_free(struct vpce_ipranges *r);
 
+/* Where AWS publishes the file ("AWS IP address ranges", Amazon VPC User
+ * Guide: https://docs.aws.amazon.com/vpc/latest/userguide/aws-ip-ranges.html). */
+#define VPCE_IPRANGES_URL "https://ip-ranges.amazonaws.com/ip-ranges.json"
+
+/* The bundled copy's path ("$VPCE_DATA_DIR/aws-ip-ranges.json", else the
+ * compiled-in data directory) into out. Returns 0 or VPCE_EUSAGE (too long). */
+VPCE_EXTERN int vpce_ipranges_default_path(char *out, size_t outlen);
+
+enum vpce_ipranges_outcome {
+	VPCE_IPRANGES_UPDATED = 0,    /* the file was replaced (or created) */
+	VPCE_IPRANGES_CURRENT = 1,    /* same syncToken: nothing written */
+	VPCE_IPRANGES_OLDER = 2       /* the download is older: nothing written (force replaces) */
+};
+
+struct vpce_ipranges_update {
+	enum vpce_ipranges_outcome outcome;
+	char old_token[32], old_date[32];   /* "" when there was no readable file */
+	char new_token[32], new_date[32];
+	size_t new_prefixes;                 /* distinct prefixes (IPv4 + IPv6) in the download */
+	size_t bytes;                        /* size of the download */
+};
+
+/* Download ip-ranges.json from url (NULL: VPCE_IPRANGES_URL; https only,
+ * plain http only to a loopback host; TLS verified, with AWS_CA_BUNDLE as
+ * the CA file when set), check that it loads as an ip-ranges file, compare
+ * its syncToken (publication time, Unix seconds) with the file at path
+ * (NULL: the bundled copy) and replace that file atomically (temporary file
+ * + rename) when the download is newer, or when force. Nothing is written
+ * on any error. Errors: VPCE_ENET (transport, or an HTTP status other than
+ * 200), VPCE_EPARSE / VPCE_EINVAL (the download is not a valid file;
+ * position set, file name = url), VPCE_EIO (cannot write), VPCE_EUSAGE (url
+ * refused). */
+VPCE_EXTERN int vpce_ipranges_update(const char *url, const char *path, bool force,
+				     struct vpce_ipranges_update *res, struct vpce_error *err);
+
 /* "syncToken" and "createDate" of the file ("" when absent). */
 VPCE_EXTERN const char *vpce_ipranges_sync_token(const struct vpce_ipranges *r);
 VPCE_EXTERN const char *vpce_ipranges_create_date(const struct vpce_ipranges *r);

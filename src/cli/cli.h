@@ -37,6 +37,8 @@ void cmd_export_help(FILE *out);
 int cmd_snapshot(int argc, char **argv);
 void cmd_snapshot_help(FILE *out);
 int cmd_plan(int argc, char **argv); void cmd_plan_help(FILE *out);
+int cmd_ipranges(int argc, char **argv);
+void cmd_ipranges_help(FILE *out);
 
 /* Shared helpers (cli_util.c). */
 /* Print "vpce: <formatted error>" on stderr; returns VPCE_EXIT_USAGE. */

@@ -23,6 +23,8 @@ static const struct vpce_cmd commands[] = {
 	{ "export", "a plan as Terraform or CloudFormation", cmd_export, cmd_export_help },
 	{ "snapshot", "capture the VPC resources check reads from the EC2 API (AWS CLI JSON)",
 	  cmd_snapshot, cmd_snapshot_help },
+	{ "ip-ranges", "show or update the AWS ip-ranges.json that plan and check use", cmd_ipranges,
+	  cmd_ipranges_help },
 	{ "help", "show help for vpce or one command", cmd_help, cmd_help_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

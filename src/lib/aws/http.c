@@ -149,6 +149,15 @@ int aws_http_perform(CURL *h, const struct aws_http_req *req, struct aws_http_re
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* AWS_CA_BUNDLE: the CA certificates to verify TLS with instead of the
+	 * system's, as the AWS CLI and SDKs read it ("Environment variables to
+	 * configure the AWS CLI", AWS CLI User Guide) - for TLS-inspecting
+	 * proxies and private endpoints. */
+	{
+		const char *ca = getenv("AWS_CA_BUNDLE");
+		if (ca && *ca)
+			curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+	}
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->timeout_ms);

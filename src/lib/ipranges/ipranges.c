@@ -508,6 +508,17 @@ out:
 	return rc;
 }
 
+int vpce_ipranges_default_path(char *out, size_t outlen)
+{
+	const char *dir = getenv("VPCE_DATA_DIR");
+	int n;
+
+	if (!dir || !*dir)
+		dir = VPCE_DATA_DIR;
+	n = snprintf(out, outlen, "%s/aws-ip-ranges.json", dir);
+	return n < 0 || (size_t)n >= outlen ? VPCE_EUSAGE : 0;
+}
+
 int vpce_ipranges_load(const char *path, struct vpce_ipranges **out, struct vpce_error *err)
 {
 	struct vpce_buf b = VPCE_BUF_INIT;
@@ -516,13 +527,7 @@ int vpce_ipranges_load(const char *path, struct vpce_ipranges **out, struct vpce
 
 	*out = NULL;
 	if (!path) {
-		const char *dir = getenv("VPCE_DATA_DIR");
-		int n;
-
-		if (!dir || !*dir)
-			dir = VPCE_DATA_DIR;
-		n = snprintf(def, sizeof(def), "%s/aws-ip-ranges.json", dir);
-		if (n < 0 || (size_t)n >= sizeof(def))
+		if (vpce_ipranges_default_path(def, sizeof(def)) != 0)
 			return vpce_error_set(err, VPCE_EUSAGE, "data directory path too long");
 		path = def;
 	}
