@@ -23,7 +23,8 @@ void cmd_plan_help(FILE *out)
 		"  --out FILE          also write plan.json to FILE\n"
 		"  --prices FILE       prices (default: the bundled data/prices.json)\n"
 		"  --format-fields F   field order of files without a header line\n"
-		"  --threads N         files read in parallel (default: online cores, max 8)\n"
+		"  --threads N         files read in parallel, and a plain file of 32 MiB or more\n"
+		"                      split over the threads (default: online cores, max 8)\n"
 		"  --ip-ranges FILE    AWS ip-ranges.json (default: the bundled copy)\n"
 		"  --region R          region when folder and AZ names don't tell\n\n"
 		"Exit: 0 ran, 2 usage or input error (unreadable snapshot, bad prices file).\n");

@@ -309,6 +309,7 @@ int vpce_plan_agg_new(const struct vpce_model *m, const struct vpce_ipranges *r,
 			addr_put(a, vpce_cidr_v4(&m->nats[n].private_ip), CLS(TAG_NAT, n));
 	a->start = UINT64_MAX;
 	a->fast = true;
+	a->split_min = PLAN_SPLIT_MIN;
 	*out = a;
 	return 0;
 }
@@ -817,6 +818,10 @@ int vpce_plan_read(struct vpce_plan_agg *a, const char *const *paths, size_t npa
 	int rc = 0;
 
 	if (threads <= 1 || npaths <= 1) {
+		/* one big plain file: its parts over the threads */
+		if (threads > 1 && npaths == 1 && a->fast &&
+		    (rc = plan_fast_file_split(a, paths[0], opts, threads, st, err)) != 1)
+			return rc;
 		for (size_t i = 0; i < npaths; i++)
 			if ((rc = read_one(a, paths[i], opts, st, err)) != 0)
 				return rc;

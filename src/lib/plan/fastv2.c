@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 #include "plan_int.h"
 
@@ -547,8 +548,27 @@ static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_s
 		*tgw_noted = true;
 }
 
+/* What a part of a split file tells its caller: how many lines it had (for
+ * the next parts' line numbers) and whether it met a header that changes
+ * the format for the lines after it (then the split is undone). */
+struct part_info {
+	uint64_t lines;
+	bool switched;
+};
+
+static int fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, const char *path,
+		       const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err,
+		       struct part_info *info);
+
 int plan_fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, const char *path,
 		     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err)
+{
+	return fast_buffer(a, map, size, path, opts, st, err, NULL);
+}
+
+static int fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, const char *path,
+		       const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err,
+		       struct part_info *info)
 {
 	const char *p, *end;
 	struct vpce_flowlog_format def, hf;
@@ -675,14 +695,21 @@ int plan_fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, cons
 				if (rc)
 					break;
 			}
-			if (rest)
+			if (rest) {
+				if (info)
+					info->switched = true;
 				break;
+			}
 		}
 		seen = true;
 		p = nl ? nl + 1 : end;
 	}
 	if (rc == 0 && npend && plan_add_v4_batch(a, pend, npend) != 0)
 		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+	if (info) {
+		info->lines = lineno;
+		info->switched |= tgw_noted;
+	}
 	st->files += file_st.files;
 	st->files_unsupported += file_st.files_unsupported;
 	st->bytes_in += file_st.bytes_in;
@@ -724,5 +751,150 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	posix_madvise((void *)map, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
 	rc = plan_fast_buffer(a, map, (size_t)sb.st_size, path, opts, st, err);
 	munmap((void *)map, (size_t)sb.st_size);
+	return rc;
+}
+
+/* ---- one file over several threads -------------------------------------- */
+
+#define SPLIT_MAX_PARTS 16
+
+struct part {
+	struct vpce_plan_agg *agg;
+	const char *text, *path;
+	size_t len;
+	const struct vpce_flowlog_opts *opts;
+	struct vpce_flowlog_stats st;
+	struct vpce_error err;
+	struct part_info info;
+	int rc;
+};
+
+static void *part_worker(void *arg)
+{
+	struct part *p = arg;
+
+	p->rc = fast_buffer(p->agg, p->text, p->len, p->path, p->opts, &p->st, &p->err, &p->info);
+	return NULL;
+}
+
+/* Parts' statistics into st as one file's: line numbers of issues moved by
+ * the lines of the parts before, the same caps as the reader. */
+static void add_parts(struct vpce_flowlog_stats *st, const struct part *parts, unsigned n)
+{
+	uint64_t base = 0;
+	unsigned line_issues = 0;
+
+	for (unsigned i = 0; i < st->n_issues; i++)
+		line_issues += st->issues[i].line != 0;
+	st->files++;
+	for (unsigned k = 0; k < n; k++) {
+		const struct vpce_flowlog_stats *f = &parts[k].st;
+		st->bytes_in += f->bytes_in;
+		st->bytes_text += f->bytes_text;
+		st->lines += f->lines;
+		st->records += f->records;
+		st->ok += f->ok;
+		st->nodata += f->nodata;
+		st->skipdata += f->skipdata;
+		st->malformed += f->malformed;
+		st->unsupported_lines += f->unsupported_lines;
+		st->headers += f->headers;
+		st->blank += f->blank;
+		for (unsigned i = 0; i < f->n_issues && st->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++) {
+			if (f->issues[i].line && line_issues >= VPCE_FLOWLOG_LINE_ISSUES_KEPT)
+				continue;
+			st->issues[st->n_issues] = f->issues[i];
+			if (f->issues[i].line) {
+				st->issues[st->n_issues].line += base;
+				line_issues++;
+			}
+			st->n_issues++;
+		}
+		base += parts[k].info.lines;
+	}
+}
+
+int plan_fast_file_split(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+			 unsigned threads, struct vpce_flowlog_stats *st, struct vpce_error *err)
+{
+	struct part parts[SPLIT_MAX_PARTS];
+	pthread_t tids[SPLIT_MAX_PARTS];
+	bool started[SPLIT_MAX_PARTS];
+	struct stat sb;
+	const char *map = MAP_FAILED;
+	size_t size = 0, at = 0;
+	unsigned n, k;
+	int fd, rc = 1;
+
+	if (threads < 2 || strcmp(path, "-") == 0 || (opts && opts->format && !opts->format->is_default))
+		return 1;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size >= a->split_min && sb.st_size > 0) {
+		size = (size_t)sb.st_size;
+		map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	close(fd);
+	if (map == MAP_FAILED)
+		return 1;
+	posix_madvise((void *)map, size, POSIX_MADV_SEQUENTIAL);
+	n = threads < SPLIT_MAX_PARTS ? threads : SPLIT_MAX_PARTS;
+	memset(parts, 0, sizeof(parts));
+	memset(started, 0, sizeof(started));
+	/* parts end after a newline, near equal in size */
+	for (k = 0; k < n; k++) {
+		size_t end = k + 1 == n ? size : size / n * (k + 1);
+		if (end < at)
+			end = at;
+		if (k + 1 < n && end < size) {
+			const char *nl = memchr(map + end, '\n', size - end);
+			end = nl ? (size_t)(nl - map) + 1 : size;
+		}
+		parts[k].text = map + at;
+		parts[k].len = end - at;
+		parts[k].path = path;
+		parts[k].opts = opts;
+		at = end;
+		if (vpce_plan_agg_new(a->m, a->r, &parts[k].agg, err) != 0) {
+			rc = VPCE_ENOMEM;
+			goto out;
+		}
+		parts[k].agg->fast = a->fast;
+		parts[k].agg->no_simd = a->no_simd;
+	}
+	for (k = 1; k < n; k++)
+		started[k] = pthread_create(&tids[k], NULL, part_worker, &parts[k]) == 0;
+	part_worker(&parts[0]);
+	for (k = 1; k < n; k++) {
+		if (started[k])
+			pthread_join(tids[k], NULL);
+		else
+			part_worker(&parts[k]); /* no thread: do it here */
+	}
+	/* A part not taken, or a header that changes the format of what
+	 * follows: undo, and the caller reads the file in one piece. */
+	for (k = 0; k < n; k++)
+		if (parts[k].rc == 1 || parts[k].info.switched)
+			goto out;
+	for (k = 0; k < n; k++)
+		if (parts[k].rc != 0) {
+			rc = parts[k].rc;
+			if (err)
+				*err = parts[k].err;
+			goto out;
+		}
+	for (k = 0; k < n; k++)
+		if (vpce_plan_agg_merge(a, parts[k].agg) != 0) {
+			rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+			goto out;
+		}
+	add_parts(st, parts, n);
+	a->split_parts = n;
+	rc = 0;
+out:
+	for (k = 0; k < n; k++)
+		vpce_plan_agg_free(parts[k].agg);
+	munmap((void *)map, size);
 	return rc;
 }

@@ -107,6 +107,8 @@ struct vpce_plan_agg {
 	bool fast;            /* use fastv2.c for plain v2 files (default) */
 	bool no_simd;         /* fastv2.c: scalar scanner only (tests compare both) */
 	uint64_t simd_records; /* records the SIMD scanner took (tests check it ran) */
+	size_t split_min;     /* files from this size are split over threads (PLAN_SPLIT_MIN; tests lower it) */
+	unsigned split_parts; /* parts of the last split file (tests check a split happened) */
 };
 
 /* fastv2.c: 0 read, 1 not taken (use the reader), negative error. The
@@ -116,6 +118,14 @@ int plan_fast_buffer(struct vpce_plan_agg *a, const char *text, size_t size, con
 		     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st, struct vpce_error *err);
 int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
 		   struct vpce_flowlog_stats *st, struct vpce_error *err);
+#define PLAN_SPLIT_MIN ((size_t)32 << 20)
+/* One plain v2 file of at least a->split_min bytes read by `threads` threads: split at
+ * newlines into near-equal parts, one aggregate each, merged into a in file
+ * order, statistics and issue lines as for one piece. 1 (nothing done, a
+ * untouched) when it does not apply or a part meets a format-changing
+ * header; 0 read; negative error. */
+int plan_fast_file_split(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+			 unsigned threads, struct vpce_flowlog_stats *st, struct vpce_error *err);
 /* A plain IPv4 v2 record as the fast scanner sees it. */
 struct plan_v4 {
 	const char *id;

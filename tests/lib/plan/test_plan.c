@@ -325,8 +325,8 @@ enum scan_mode { SCAN_READER, SCAN_SCALAR, SCAN_SIMD };
 /* Reads path with the reader, the scalar fast scanner only, or the SIMD
  * scanner (with the scalar one for what it leaves); returns how many
  * records the SIMD scanner took. */
-static uint64_t run_file(const char *path, enum scan_mode mode, struct vpce_flowlog_stats *st,
-			 struct vpce_plan_result **res)
+static uint64_t run_file_threads(const char *path, enum scan_mode mode, unsigned threads, struct vpce_flowlog_stats *st,
+				 struct vpce_plan_result **res)
 {
 	struct vpce_plan_agg *a = NULL;
 	struct vpce_error err;
@@ -336,11 +336,20 @@ static uint64_t run_file(const char *path, enum scan_mode mode, struct vpce_flow
 	assert_int_equal(vpce_plan_agg_new(M, R, &a, &err), 0);
 	vpce_plan_agg_set_fast(a, mode != SCAN_READER);
 	a->no_simd = mode == SCAN_SCALAR;
-	assert_int_equal(vpce_plan_read(a, &path, 1, NULL, 1, st, &err), 0);
+	a->split_min = 256; /* split even small files when threads > 1 */
+	assert_int_equal(vpce_plan_read(a, &path, 1, NULL, threads, st, &err), 0);
+	if (mode != SCAN_READER)
+		assert_int_equal(a->split_parts, threads > 1 ? threads : 0);
 	assert_int_equal(vpce_plan_finish(a, P, res, &err), 0);
 	simd = a->simd_records;
 	vpce_plan_agg_free(a);
 	return simd;
+}
+
+static uint64_t run_file(const char *path, enum scan_mode mode, struct vpce_flowlog_stats *st,
+			 struct vpce_plan_result **res)
+{
+	return run_file_threads(path, mode, 1, st, res);
 }
 
 static void assert_same_reading(const struct vpce_flowlog_stats *s1, const struct vpce_plan_result *r1,
@@ -490,6 +499,47 @@ static void test_simd_scanner_matches_reader(void **state)
 	vpce_plan_result_free(r3);
 }
 
+/* One file over several threads (split at newlines, one aggregate per part,
+ * merged in order): the same statistics, issue line numbers and plan as one
+ * thread, for 2, 3 and 7 parts of a file with malformed lines, blank lines,
+ * a repeated header and NODATA records scattered through it. */
+static void test_split_file_matches_one_thread(void **state)
+{
+	char path[] = "/tmp/vpce-plan-split-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	struct vpce_flowlog_stats s1, s2;
+	struct vpce_plan_result *r1, *r2;
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(HDR_V2, f);
+	for (int i = 0; i < 400; i++) {
+		if (i % 37 == 5)
+			fprintf(f, "2 1 eni-000000000000000b1 10.1.11.5 52.94.0.%d 40000 443 6 1 %d 1764202200\n", i % 250, i);
+		else if (i % 53 == 7)
+			fputs("\n", f);
+		else if (i % 101 == 9)
+			fputs(HDR_V2, f);
+		else if (i % 41 == 3)
+			fputs("2 1 eni-000000000000000a1 - - - - - - - 1764202200 1764202800 - NODATA\n", f);
+		else
+			fprintf(f, "2 1 eni-000000000000000a%d 10.1.10.%d 52.216.%d.%d %d 443 6 1 %d %d %d ACCEPT OK\n",
+				i % 3, 5 + i % 2, i % 200, i % 250, 40000 + i, 100 + i, 1764201600 + 600 * (i / 100),
+				1764202200 + 600 * (i / 100));
+	}
+	fclose(f);
+	run_file_threads(path, SCAN_SIMD, 1, &s1, &r1);
+	for (unsigned t = 2; t <= 7; t += t == 3 ? 4 : 1) {
+		run_file_threads(path, SCAN_SIMD, t, &s2, &r2);
+		assert_true(s2.malformed >= 10);
+		assert_same_reading(&s2, r2, &s1, r1);
+		vpce_plan_result_free(r2);
+	}
+	unlink(path);
+	vpce_plan_result_free(r1);
+}
+
 /* traffic-path (v5) names the gateway when the record has it: 8 = internet
  * gateway, 7 = gateway endpoint, whatever the route table says (eni-a's
  * table sends 0.0.0.0/0 to the NAT gateway). */
@@ -608,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_interface_endpoint_break_even),
 		cmocka_unit_test(test_fast_scanner_matches_reader),
 		cmocka_unit_test(test_simd_scanner_matches_reader),
+		cmocka_unit_test(test_split_file_matches_one_thread),
 		cmocka_unit_test(test_cross_az_nat_note_compares_a_nat_per_az),
 		cmocka_unit_test(test_traffic_path_field_wins),
 		cmocka_unit_test(test_idle_interface_endpoint_deleted),
