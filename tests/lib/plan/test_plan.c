@@ -352,6 +352,20 @@ static uint64_t run_file(const char *path, enum scan_mode mode, struct vpce_flow
 	return run_file_threads(path, mode, 1, st, res);
 }
 
+/* A temporary flow log file (path: a "...XXXXXX" template, filled in),
+ * opened for writing with the v2 header already in it. */
+static FILE *temp_log(char *path)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(HDR_V2, f);
+	return f;
+}
+
 static void assert_same_reading(const struct vpce_flowlog_stats *s1, const struct vpce_plan_result *r1,
 				const struct vpce_flowlog_stats *s2, const struct vpce_plan_result *r2)
 {
@@ -382,14 +396,10 @@ static void assert_same_reading(const struct vpce_flowlog_stats *s1, const struc
 static void test_fast_scanner_matches_reader(void **state)
 {
 	char path[] = "/tmp/vpce-plan-fast-XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f;
+	FILE *f = temp_log(path);
 	struct vpce_flowlog_stats s1, s2;
 	struct vpce_plan_result *r1, *r2;
 	(void)state;
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs(HDR_V2, f);
 	for (int i = 0; i < 50; i++)
 		fprintf(f, "2 1 eni-000000000000000a1 10.1.10.5 52.216.10.%d 40000 443 6 1 %d 1764201600 1764202200 %s OK\n",
 			i, 1000 + i, i % 7 ? "ACCEPT" : "REJECT");
@@ -464,15 +474,11 @@ static void test_simd_scanner_matches_reader(void **state)
 		"2 1 eni-0123456789abcdef0123456789abcdef0 10.1.11.5 52.94.0.10 40000 443 6 1 128 1764202200 1764202800 ACCEPT OK\n",
 	};
 	char path[] = "/tmp/vpce-plan-simd-XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f;
+	FILE *f = temp_log(path);
 	struct vpce_flowlog_stats s1, s2, s3;
 	struct vpce_plan_result *r1, *r2, *r3;
 	uint64_t simd;
 	(void)state;
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs(HDR_V2, f);
 	for (size_t k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
 		for (int i = 0; i < 4; i++)
 			fprintf(f, "2 1 eni-000000000000000a%d 10.1.10.%d 52.216.%d.%d %d 443 6 1 %zu 1764201600 1764202200 ACCEPT OK\n",
@@ -506,14 +512,10 @@ static void test_simd_scanner_matches_reader(void **state)
 static void test_split_file_matches_one_thread(void **state)
 {
 	char path[] = "/tmp/vpce-plan-split-XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f;
+	FILE *f = temp_log(path);
 	struct vpce_flowlog_stats s1, s2;
 	struct vpce_plan_result *r1, *r2;
 	(void)state;
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs(HDR_V2, f);
 	for (int i = 0; i < 400; i++) {
 		if (i % 37 == 5)
 			fprintf(f, "2 1 eni-000000000000000b1 10.1.11.5 52.94.0.%d 40000 443 6 1 %d 1764202200\n", i % 250, i);
