@@ -786,12 +786,8 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *from)
+void plan_stats_add_lines(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *from)
 {
-	to->files += from->files;
-	to->files_unsupported += from->files_unsupported;
-	to->bytes_in += from->bytes_in;
-	to->bytes_text += from->bytes_text;
 	to->lines += from->lines;
 	to->records += from->records;
 	to->ok += from->ok;
@@ -801,6 +797,15 @@ static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_s
 	to->unsupported_lines += from->unsupported_lines;
 	to->headers += from->headers;
 	to->blank += from->blank;
+}
+
+void plan_stats_add(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *from)
+{
+	to->files += from->files;
+	to->files_unsupported += from->files_unsupported;
+	to->bytes_in += from->bytes_in;
+	to->bytes_text += from->bytes_text;
+	plan_stats_add_lines(to, from);
 	for (unsigned i = 0; i < from->n_issues && to->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++)
 		to->issues[to->n_issues++] = from->issues[i];
 }
@@ -862,7 +867,7 @@ int vpce_plan_read(struct vpce_plan_agg *a, const char *const *paths, size_t npa
 		if (tids[t])
 			pthread_join(tids[t], NULL);
 	for (unsigned t = 0; t < threads; t++) {
-		add_stats(st, &jobs[t].st);
+		plan_stats_add(st, &jobs[t].st);
 		if (jobs[t].rc != 0 && rc == 0) {
 			rc = jobs[t].rc;
 			if (err)

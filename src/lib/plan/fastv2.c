@@ -520,15 +520,7 @@ static void add_stats(struct vpce_flowlog_stats *to, const struct vpce_flowlog_s
 {
 	bool tgw_here = f->files_unsupported > 0;
 
-	to->lines += f->lines;
-	to->records += f->records;
-	to->ok += f->ok;
-	to->nodata += f->nodata;
-	to->skipdata += f->skipdata;
-	to->malformed += f->malformed;
-	to->unsupported_lines += f->unsupported_lines;
-	to->headers += f->headers;
-	to->blank += f->blank;
+	plan_stats_add_lines(to, f);
 	if (tgw_here && !*tgw_noted)
 		to->files_unsupported++;
 	for (unsigned i = 0; i < f->n_issues && to->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++) {
@@ -710,21 +702,7 @@ static int fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, co
 		info->lines = lineno;
 		info->switched |= tgw_noted;
 	}
-	st->files += file_st.files;
-	st->files_unsupported += file_st.files_unsupported;
-	st->bytes_in += file_st.bytes_in;
-	st->bytes_text += file_st.bytes_text;
-	st->lines += file_st.lines;
-	st->records += file_st.records;
-	st->ok += file_st.ok;
-	st->nodata += file_st.nodata;
-	st->skipdata += file_st.skipdata;
-	st->malformed += file_st.malformed;
-	st->unsupported_lines += file_st.unsupported_lines;
-	st->headers += file_st.headers;
-	st->blank += file_st.blank;
-	for (unsigned i = 0; i < file_st.n_issues && st->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++)
-		st->issues[st->n_issues++] = file_st.issues[i];
+	plan_stats_add(st, &file_st);
 	return rc;
 }
 
@@ -777,41 +755,32 @@ static void *part_worker(void *arg)
 	return NULL;
 }
 
-/* Parts' statistics into st as one file's: line numbers of issues moved by
- * the lines of the parts before, the same caps as the reader. */
+/* Parts' statistics into st as one file's, as fast_buffer would have
+ * gathered them in one piece: issue lines moved by the lines of the parts
+ * before, the file's line issues capped as add_stats caps them. */
 static void add_parts(struct vpce_flowlog_stats *st, const struct part *parts, unsigned n)
 {
+	struct vpce_flowlog_stats whole;
 	uint64_t base = 0;
-	unsigned line_issues = 0;
 
-	for (unsigned i = 0; i < st->n_issues; i++)
-		line_issues += st->issues[i].line != 0;
-	st->files++;
+	memset(&whole, 0, sizeof(whole));
+	whole.files = 1;
 	for (unsigned k = 0; k < n; k++) {
 		const struct vpce_flowlog_stats *f = &parts[k].st;
-		st->bytes_in += f->bytes_in;
-		st->bytes_text += f->bytes_text;
-		st->lines += f->lines;
-		st->records += f->records;
-		st->ok += f->ok;
-		st->nodata += f->nodata;
-		st->skipdata += f->skipdata;
-		st->malformed += f->malformed;
-		st->unsupported_lines += f->unsupported_lines;
-		st->headers += f->headers;
-		st->blank += f->blank;
-		for (unsigned i = 0; i < f->n_issues && st->n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++) {
-			if (f->issues[i].line && line_issues >= VPCE_FLOWLOG_LINE_ISSUES_KEPT)
+		whole.bytes_in += f->bytes_in;
+		whole.bytes_text += f->bytes_text;
+		plan_stats_add_lines(&whole, f);
+		for (unsigned i = 0; i < f->n_issues && whole.n_issues < VPCE_FLOWLOG_ISSUES_KEPT; i++) {
+			if (f->issues[i].line && whole.n_issues >= VPCE_FLOWLOG_LINE_ISSUES_KEPT)
 				continue;
-			st->issues[st->n_issues] = f->issues[i];
-			if (f->issues[i].line) {
-				st->issues[st->n_issues].line += base;
-				line_issues++;
-			}
-			st->n_issues++;
+			whole.issues[whole.n_issues] = f->issues[i];
+			if (f->issues[i].line)
+				whole.issues[whole.n_issues].line += base;
+			whole.n_issues++;
 		}
 		base += parts[k].info.lines;
 	}
+	plan_stats_add(st, &whole);
 }
 
 int plan_fast_file_split(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,

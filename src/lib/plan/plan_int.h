@@ -139,6 +139,10 @@ int plan_add_v4_batch(struct vpce_plan_agg *a, const struct plan_v4 *recs, size_
 
 
 uint32_t plan_classify(struct vpce_plan_agg *a, const struct vpce_cidr *addr);
+/* Reading statistics: the per-line counters of from added to to; and
+ * everything (files, bytes, counters, issues up to VPCE_FLOWLOG_ISSUES_KEPT). */
+void plan_stats_add_lines(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *from);
+void plan_stats_add(struct vpce_flowlog_stats *to, const struct vpce_flowlog_stats *from);
 /* The index of an interface id (n bytes; ids longer than PLAN_ID_MAX are
  * cut), interned on first sight; 0 when out of memory. */
 uint32_t plan_intern(struct vpce_plan_agg *a, const char *s, size_t n);
