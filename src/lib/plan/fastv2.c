@@ -1,14 +1,18 @@
 /* plan's fast path for plain files in the v2 default format: the file is
  * mapped, each line is scanned once for exactly what plan keeps
  * (interface-id, srcaddr, dstaddr, bytes, start, end, action, log-status) and
- * added to the aggregate without building a struct vpce_flow_record. Every
- * line this scanner does not accept as a plain v2 record ("-" values, NODATA,
- * IPv6, a mid-file header, anything malformed) goes through the public
- * reader (vpce_flowlog_parse_buffer) on that line, so counts, issues
- * (file:line) and records are the reader's; a format change or a Transit
- * Gateway header hands the rest of the file to the reader. Files it does not
- * take (gzip, another format, not a regular file) return 1 untouched. The
- * equivalence with the reader is tested (tests/lib/plan/test_plan.c). */
+ * added to the aggregate in batches without building a struct
+ * vpce_flow_record. Three tiers, each taking only what it can prove:
+ *   1. on x86-64 with AVX2 (run-time check), a SIMD line scanner (line_avx2);
+ *   2. a scalar scanner (fast_line) for the plain lines the first leaves;
+ *   3. the public reader (vpce_flowlog_parse_buffer) on any other line ("-"
+ *      values, NODATA, IPv6, a mid-file header, anything malformed), so
+ *      counts, issues (file:line) and records are the reader's; a format
+ *      change or a Transit Gateway header hands the rest of the file to it.
+ * Files it does not take (gzip, another format, not a regular file) return 1
+ * untouched. A big file can be split over threads (plan_fast_file_split).
+ * The equivalence of all tiers with the reader is tested
+ * (tests/lib/plan/test_plan.c) and fuzzed (fuzz/fuzz_plan_flowlogs.c). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
