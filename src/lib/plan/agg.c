@@ -15,7 +15,9 @@ static uint32_t mix32(uint64_t x)
 	x ^= x >> 33;
 	x *= 0xc4ceb9fe1a85ec53ull;
 	x ^= x >> 33;
-	return (uint32_t)x | 1u;
+	/* never 0 (an empty slot), and the low bits that index the tables
+	 * left as mixed (setting bit 0 would use only odd home slots) */
+	return (uint32_t)x | 0x80000000u;
 }
 
 static inline uint32_t hash_key(const struct plan_key *k)
@@ -353,8 +355,7 @@ static uint64_t hash_id64(const char *s, size_t n)
 
 static bool key_eq(const struct plan_key *a, const struct plan_key *b)
 {
-	return a->iface == b->iface && a->s == b->s && a->d == b->d && a->ps == b->ps && a->pd == b->pd &&
-	       a->tp == b->tp;
+	return memcmp(a, b, sizeof(*a)) == 0; /* six uint32_t, no padding */
 }
 
 static int grow_cells(struct vpce_plan_agg *a)
