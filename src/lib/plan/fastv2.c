@@ -497,7 +497,7 @@ static TGT NOSLP size_t scan_avx2(struct vpce_plan_agg *a, const char **pp, cons
 	while (n < max && p <= limit && line_avx2(a, p, &recs[n], &nx, prev) == 0) {
 		/* the hardware's stream prefetch stops at page ends: ask for the
 		 * text a few pages ahead (dropped past the end of the mapping) */
-		__builtin_prefetch(p + 16384);
+		__builtin_prefetch((const void *)((uintptr_t)p + 16384)); /* (an address, not a pointer past the map) */
 		n++;
 		p = nx;
 	}
