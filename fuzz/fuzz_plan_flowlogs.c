@@ -1,5 +1,6 @@
 /* libFuzzer harness (fuzz_plan_flowlogs), differential: plan's fast v2 scanner (fastv2.c: the
- * SIMD scanner with the scalar one behind it, and the scalar one alone) and
+ * SIMD scanner with the scalar one behind it, the scalar one alone, and the
+ * SIMD one run by the reader through its hook, as for gzip input) and
  * the flowlog reader must give the same statistics, issues (line numbers)
  * and plan for any bytes the scanner takes; finish and render must never
  * crash. The snapshot is a small VPC (NAT gateway, two workloads in two
@@ -74,8 +75,11 @@ static char *render(const struct vpce_plan_agg *a)
 	(unsigned long long)s1.f, (unsigned long long)s2.f); abort(); } } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-/* The fast scanner (SIMD or scalar only) against the reader's s2 / j2. */
-static void compare(const uint8_t *data, size_t size, bool no_simd, const struct vpce_plan_agg *a2,
+enum mode { FAST_SIMD, FAST_SCALAR, READER_HOOKED };
+
+/* plan's scanner (SIMD or scalar only, or the SIMD one inside the reader)
+ * against the reader's s2 / j2. */
+static void compare(const uint8_t *data, size_t size, enum mode mode, const struct vpce_plan_agg *a2,
 		    const struct vpce_flowlog_stats *ps2, const char *j2)
 {
 	struct vpce_plan_agg *a1 = NULL;
@@ -87,8 +91,11 @@ static void compare(const uint8_t *data, size_t size, bool no_simd, const struct
 	memset(&s1, 0, sizeof(s1));
 	if (vpce_plan_agg_new(M, R, &a1, &err) != 0)
 		abort();
-	a1->no_simd = no_simd;
-	rc = plan_fast_buffer(a1, (const char *)data, size, "fuzz", NULL, &s1, &err);
+	a1->no_simd = mode == FAST_SCALAR;
+	if (mode == READER_HOOKED)
+		rc = plan_parse_buffer_hooked(a1, (const char *)data, size, "fuzz", NULL, &s1, &err);
+	else
+		rc = plan_fast_buffer(a1, (const char *)data, size, "fuzz", NULL, &s1, &err);
 	if (rc == 0) {
 		SAME(lines); SAME(records); SAME(ok); SAME(nodata); SAME(skipdata); SAME(malformed);
 		SAME(unsupported_lines); SAME(headers); SAME(blank); SAME(n_issues);
@@ -101,7 +108,7 @@ static void compare(const uint8_t *data, size_t size, bool no_simd, const struct
 			abort();
 		j1 = render(a1);
 		if (strcmp(j1, j2) != 0) {
-			fprintf(stderr, "plans differ (%s):\n%s\n---\n%s\n", no_simd ? "scalar" : "simd", j1, j2);
+			fprintf(stderr, "plans differ (mode %d):\n%s\n---\n%s\n", (int)mode, j1, j2);
 			abort();
 		}
 		free(j1);
@@ -123,8 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	vpce_flowlog_parse_buffer((const char *)data, size, "fuzz", NULL, vpce_plan_agg_cb, a2, &s2, &err);
 	j2 = render(a2);
-	compare(data, size, false, a2, &s2, j2);
-	compare(data, size, true, a2, &s2, j2);
+	compare(data, size, FAST_SIMD, a2, &s2, j2);
+	compare(data, size, FAST_SCALAR, a2, &s2, j2);
+	compare(data, size, READER_HOOKED, a2, &s2, j2);
 	free(j2);
 	vpce_plan_agg_free(a2);
 	return 0;

@@ -53,6 +53,7 @@ struct rd {
 	bool skip_long;      /* discarding an over-long line up to its newline */
 	int stop;            /* the callback's non-zero result */
 	bool threads;        /* inflate gzip on a helper thread */
+	const struct flowlog_hook *hook; /* the consumer's own scanner, or NULL */
 };
 
 static void issue(struct rd *rd, uint64_t line, const char *fmt, ...) VPCE_PRINTF(3, 4);
@@ -227,6 +228,26 @@ static size_t process(struct rd *rd, const char *buf, size_t len, bool final)
 	while (p < end && !rd->stop) {
 		const char *nl;
 
+		/* The consumer's scanner first (its records are added by it, so
+		 * the reader's pending batch goes first to keep the file order). */
+		if (rd->hook && rd->seen_data && !rd->unsupported && !rd->skip_long && rd->fmt.is_default) {
+			uint64_t n = 0;
+			const char *q;
+
+			if (rd->nbatch && flush(rd))
+				break;
+			q = rd->hook->scan(rd->hook->ctx, p, end, &n);
+			if (n) {
+				rd->lineno += n;
+				rd->st->lines += n;
+				rd->st->records += n;
+				rd->st->ok += n;
+				p = q;
+				if (p >= end)
+					break;
+				/* the line here is one the hook left: ours */
+			}
+		}
 		/* Fast path: records parsed without a separate search for the
 		 * line end. Anything unusual takes the general path below, which
 		 * finds the line end and reports problems. */
@@ -269,6 +290,14 @@ int vpce_flowlog_parse_buffer(const char *text, size_t len, const char *name,
 			      const struct vpce_flowlog_opts *opts, vpce_flowlog_cb cb, void *ctx,
 			      struct vpce_flowlog_stats *st, struct vpce_error *err)
 {
+	return flowlog_parse_buffer_hooked(text, len, name, opts, cb, ctx, NULL, st, err);
+}
+
+int flowlog_parse_buffer_hooked(const char *text, size_t len, const char *name,
+				const struct vpce_flowlog_opts *opts, vpce_flowlog_cb cb, void *ctx,
+				const struct flowlog_hook *hook, struct vpce_flowlog_stats *st,
+				struct vpce_error *err)
+{
 	struct rd rd;
 	struct vpce_flow_record *batch;
 	size_t cap = opts && opts->batch ? opts->batch : DEFAULT_BATCH;
@@ -284,6 +313,7 @@ int vpce_flowlog_parse_buffer(const char *text, size_t len, const char *name,
 	rd.err = err;
 	rd.batch = batch;
 	rd.batch_cap = cap;
+	rd.hook = hook;
 	file_begin(&rd, name ? name : "<buffer>");
 	st->bytes_in += len;
 	process(&rd, text, len, true);
@@ -931,6 +961,13 @@ int vpce_flowlog_read_path(const char *path, const struct vpce_flowlog_opts *opt
 			   vpce_flowlog_cb cb, void *ctx, struct vpce_flowlog_stats *st,
 			   struct vpce_error *err)
 {
+	return flowlog_read_path_hooked(path, opts, cb, ctx, NULL, st, err);
+}
+
+int flowlog_read_path_hooked(const char *path, const struct vpce_flowlog_opts *opts, vpce_flowlog_cb cb,
+			     void *ctx, const struct flowlog_hook *hook, struct vpce_flowlog_stats *st,
+			     struct vpce_error *err)
+{
 	struct rd rd;
 	struct tbuf t = { NULL, 0, 0 };
 	int rc;
@@ -943,6 +980,7 @@ int vpce_flowlog_read_path(const char *path, const struct vpce_flowlog_opts *opt
 	rd.err = err;
 	rd.batch_cap = opts && opts->batch ? opts->batch : DEFAULT_BATCH;
 	rd.threads = !(opts && opts->no_threads);
+	rd.hook = hook;
 	t.cap = opts && opts->chunk ? opts->chunk : DEFAULT_CHUNK;
 	if (t.cap < 64)
 		t.cap = 64;

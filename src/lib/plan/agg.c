@@ -765,6 +765,7 @@ static int read_one(struct vpce_plan_agg *a, const char *path, const struct vpce
 		int rc = plan_fast_file(a, path, opts, st, err);
 		if (rc != 1)
 			return rc;
+		return plan_read_hooked(a, path, opts, st, err);
 	}
 	return vpce_flowlog_read_path(path, opts, vpce_plan_agg_cb, a, st, err);
 }

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include "plan_int.h"
+#include "flowlog/internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define VPCE_FAST_AVX2 1
@@ -737,6 +738,100 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
 	rc = plan_fast_buffer(a, map, (size_t)sb.st_size, path, opts, st, err);
 	munmap((void *)map, (size_t)sb.st_size);
 	return rc;
+}
+
+/* ---- inside the reader (gzip, pipes, directories) ----------------------- */
+
+#if VPCE_FAST_AVX2
+struct plan_hook_ctx {
+	struct vpce_plan_agg *a;
+	struct avx2_prev prev;
+	int rc;               /* VPCE_ENOMEM once an add failed */
+};
+
+/* flowlog_hook.scan: the SIMD scanner on the reader's text, records added
+ * in batches before returning (the reader's own come after). */
+static const char *hook_scan(void *ctx, const char *p, const char *end, uint64_t *n)
+{
+	struct plan_hook_ctx *h = ctx;
+	struct plan_v4 pend[PENDING];
+	uint64_t total = 0;
+
+	while (end - p >= FAST_MARGIN) {
+		size_t got = scan_avx2(h->a, &p, end - FAST_MARGIN, pend, PENDING, &h->prev);
+		if (got && plan_add_v4_batch(h->a, pend, got) != 0)
+			h->rc = VPCE_ENOMEM;
+		total += got;
+		if (got < PENDING)
+			break;
+	}
+	h->a->simd_records += total;
+	*n = total;
+	return p;
+}
+#endif
+
+/* Runs read (the reader over a path or a buffer) with the hook when the
+ * SIMD scanner applies, else without. */
+struct hooked_read {
+	const char *path, *text, *name;
+	size_t len;
+};
+
+static int run_hooked(struct vpce_plan_agg *a, const struct hooked_read *in, const struct vpce_flowlog_opts *opts,
+		      struct vpce_flowlog_stats *st, struct vpce_error *err)
+{
+	const struct flowlog_hook *hp = NULL;
+	int rc;
+#if VPCE_FAST_AVX2
+	struct plan_hook_ctx *h = NULL;
+	struct flowlog_hook hook;
+
+	if (!a->no_simd && have_avx2()) {
+		h = calloc(1, sizeof(*h));
+		if (!h)
+			return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+		if (!a->idvec) {
+			a->idvec = aligned_alloc(64, sizeof(struct idvec) << IDVEC_BITS);
+			if (!a->idvec) {
+				free(h);
+				return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+			}
+			memset(a->idvec, 0, sizeof(struct idvec) << IDVEC_BITS);
+		}
+		h->a = a;
+		hook.scan = hook_scan;
+		hook.ctx = h;
+		hp = &hook;
+	}
+#endif
+	if (in->path)
+		rc = flowlog_read_path_hooked(in->path, opts, vpce_plan_agg_cb, a, hp, st, err);
+	else
+		rc = flowlog_parse_buffer_hooked(in->text, in->len, in->name, opts, vpce_plan_agg_cb, a, hp, st, err);
+#if VPCE_FAST_AVX2
+	if (rc == 0 && h && h->rc)
+		rc = vpce_error_set(err, VPCE_ENOMEM, "out of memory");
+	free(h);
+#endif
+	return rc;
+}
+
+int plan_parse_buffer_hooked(struct vpce_plan_agg *a, const char *text, size_t len, const char *name,
+			     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st,
+			     struct vpce_error *err)
+{
+	struct hooked_read in = { NULL, text, name, len };
+
+	return run_hooked(a, &in, opts, st, err);
+}
+
+int plan_read_hooked(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+		     struct vpce_flowlog_stats *st, struct vpce_error *err)
+{
+	struct hooked_read in = { path, NULL, NULL, 0 };
+
+	return run_hooked(a, &in, opts, st, err);
 }
 
 /* ---- one file over several threads -------------------------------------- */

@@ -126,6 +126,15 @@ int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_
  * header; 0 read; negative error. */
 int plan_fast_file_split(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
 			 unsigned threads, struct vpce_flowlog_stats *st, struct vpce_error *err);
+/* vpce_flowlog_read_path with plan's SIMD scanner inside the reader (for
+ * gzip, stdin, directories: what plan_fast_file does not take), records into
+ * a; the reader alone where the scanner does not apply. */
+int plan_read_hooked(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
+		     struct vpce_flowlog_stats *st, struct vpce_error *err);
+/* The same over a buffer (vpce_flowlog_parse_buffer; the fuzzer's entry). */
+int plan_parse_buffer_hooked(struct vpce_plan_agg *a, const char *text, size_t len, const char *name,
+			     const struct vpce_flowlog_opts *opts, struct vpce_flowlog_stats *st,
+			     struct vpce_error *err);
 /* A plain IPv4 v2 record as the fast scanner sees it. */
 struct plan_v4 {
 	const char *id;
