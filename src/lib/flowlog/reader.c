@@ -54,6 +54,7 @@ struct rd {
 	int stop;            /* the callback's non-zero result */
 	bool threads;        /* inflate gzip on a helper thread */
 	const struct flowlog_hook *hook; /* the consumer's own scanner, or NULL */
+	unsigned hook_skip, hook_backoff; /* lines left to the reader; refusals in a row */
 };
 
 static void issue(struct rd *rd, uint64_t line, const char *fmt, ...) VPCE_PRINTF(3, 4);
@@ -234,18 +235,31 @@ static size_t process(struct rd *rd, const char *buf, size_t len, bool final)
 			uint64_t n = 0;
 			const char *q;
 
-			if (rd->nbatch && flush(rd))
-				break;
-			q = rd->hook->scan(rd->hook->ctx, p, end, &n);
-			if (n) {
-				rd->lineno += n;
-				rd->st->lines += n;
-				rd->st->records += n;
-				rd->st->ok += n;
-				p = q;
-				if (p >= end)
+			if (rd->hook_skip) {
+				/* after refusals in a row, the next lines straight to us:
+				 * a file of lines the hook never takes costs no flush
+				 * and call per line */
+				rd->hook_skip--;
+			} else {
+				if (rd->nbatch && flush(rd))
 					break;
-				/* the line here is one the hook left: ours */
+				q = rd->hook->scan(rd->hook->ctx, p, end, &n);
+				if (n) {
+					rd->hook_backoff = 0;
+					rd->lineno += n;
+					rd->st->lines += n;
+					rd->st->records += n;
+					rd->st->ok += n;
+					p = q;
+					if (p >= end)
+						break;
+					/* the line here is one the hook left: ours */
+				} else {
+					/* refusals in a row: the next 0, 1, 3, 7 ... 255 lines skip it */
+					if (rd->hook_backoff < 9)
+						rd->hook_backoff++;
+					rd->hook_skip = (1u << (rd->hook_backoff - 1)) - 1;
+				}
 			}
 		}
 		/* Fast path: records parsed without a separate search for the
