@@ -22,22 +22,12 @@ struct vpce_flowagg {
 
 #define MIN_CAP 1024u
 
-static inline uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
 static inline uint64_t key_hash(const struct vpce_flowagg_key *k)
 {
 	uint64_t w[4];
 
 	memcpy(w, k, sizeof(w));
-	return mix(w[0] ^ mix(w[1] ^ mix(w[2] ^ mix(w[3])))) | 1;
+	return vpce_mix64(w[0] ^ vpce_mix64(w[1] ^ vpce_mix64(w[2] ^ vpce_mix64(w[3])))) | 1;
 }
 
 int vpce_flowagg_new(const struct vpce_ipranges *r, unsigned flags, struct vpce_flowagg **out,
@@ -127,7 +117,7 @@ void vpce_flowagg_key_interface(struct vpce_flowagg_key *k, const char *id, size
 	} else {
 		/* longer than any interface id: a prefix plus a hash of the whole */
 		uint64_t h = vpce_hash_str(id, len);
-		h = mix(h ^ ((uint64_t)vpce_hash_str(id + len / 2, len - len / 2) << 32));
+		h = vpce_mix64(h ^ ((uint64_t)vpce_hash_str(id + len / 2, len - len / 2) << 32));
 		memcpy(k->src.id, id, VPCE_FLOWAGG_ID_MAX - 8);
 		memcpy(k->src.id + VPCE_FLOWAGG_ID_MAX - 8, &h, 8);
 	}

@@ -1446,17 +1446,6 @@ static bool fork_verdict(struct ctx *c, const struct vpce_verdict *prefix, struc
 	return true;
 }
 
-static size_t mix64(uint64_t x)
-{
-	/* splitmix64 finaliser: every input bit reaches the low bits. */
-	x ^= x >> 30;
-	x *= 0xBF58476D1CE4E5B9ull;
-	x ^= x >> 27;
-	x *= 0x94D049BB133111EBull;
-	x ^= x >> 31;
-	return (size_t)x;
-}
-
 static struct ways_entry *ways_slot(struct vpce_engine *e, uint64_t key, bool *found)
 {
 	size_t i;
@@ -1470,7 +1459,7 @@ static struct ways_entry *ways_slot(struct vpce_engine *e, uint64_t key, bool *f
 		for (size_t k = 0; k < e->wc_cap; k++) {
 			if (!e->wc[k].key)
 				continue;
-			for (i = mix64(e->wc[k].key) & (ncap - 1); n[i].key; i = (i + 1) & (ncap - 1))
+			for (i = (size_t)vpce_mix64(e->wc[k].key) & (ncap - 1); n[i].key; i = (i + 1) & (ncap - 1))
 				;
 			n[i] = e->wc[k];
 		}
@@ -1478,7 +1467,7 @@ static struct ways_entry *ways_slot(struct vpce_engine *e, uint64_t key, bool *f
 		e->wc = n;
 		e->wc_cap = ncap;
 	}
-	for (i = mix64(key) & (e->wc_cap - 1); e->wc[i].key; i = (i + 1) & (e->wc_cap - 1)) {
+	for (i = (size_t)vpce_mix64(key) & (e->wc_cap - 1); e->wc[i].key; i = (i + 1) & (e->wc_cap - 1)) {
 		if (e->wc[i].key == key) {
 			*found = true;
 			return &e->wc[i];

@@ -8,16 +8,11 @@
 
 #define CACHE_BITS 12
 
+/* never 0 (an empty slot), and the low bits that index the tables left
+ * as mixed (setting bit 0 would use only odd home slots) */
 static uint32_t mix32(uint64_t x)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	/* never 0 (an empty slot), and the low bits that index the tables
-	 * left as mixed (setting bit 0 would use only odd home slots) */
-	return (uint32_t)x | 0x80000000u;
+	return (uint32_t)vpce_mix64(x) | 0x80000000u;
 }
 
 static inline uint32_t hash_key(const struct plan_key *k)

@@ -29,6 +29,18 @@ VPCE_EXTERN char *vpce_arena_strndup(struct vpce_arena *a, const char *s, size_t
 VPCE_EXTERN char *vpce_arena_strdup(struct vpce_arena *a, const char *s);
 VPCE_EXTERN char *vpce_arena_printf(struct vpce_arena *a, const char *fmt, ...) VPCE_PRINTF(2, 3);
 
+/* The 64-bit finaliser of MurmurHash3 (fmix64): every input bit reaches
+ * every output bit, so the low bits can index a power-of-two table. */
+static inline uint64_t vpce_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
 /* ---- hash map: string key -> uint32 value (open addressing) -------------- */
 struct vpce_strmap_slot {
 	const char *key;   /* not owned; must outlive the map */
