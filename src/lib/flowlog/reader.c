@@ -136,6 +136,17 @@ static bool looks_tgw(const char *s, size_t n)
 	return false;
 }
 
+/* A parsed record r (the batch's next slot) counted and kept. */
+static inline void take(struct rd *rd, const struct vpce_flow_record *r)
+{
+	rd->st->records++;
+	rd->st->ok += r->log_status == VPCE_STATUS_OK;
+	rd->st->nodata += r->log_status == VPCE_STATUS_NODATA;
+	rd->st->skipdata += r->log_status == VPCE_STATUS_SKIPDATA;
+	if (++rd->nbatch == rd->batch_cap)
+		flush(rd);
+}
+
 static void one_line(struct rd *rd, const char *s, size_t n)
 {
 	struct vpce_flow_record *r;
@@ -177,12 +188,7 @@ static void one_line(struct rd *rd, const char *s, size_t n)
 	r = &rd->batch[rd->nbatch];
 	if (vpce_flowlog_parse_line(&rd->fmt, s, n, r, &bad, &why) == 0) {
 		r->line = rd->lineno;
-		rd->st->records++;
-		rd->st->ok += r->log_status == VPCE_STATUS_OK;
-		rd->st->nodata += r->log_status == VPCE_STATUS_NODATA;
-		rd->st->skipdata += r->log_status == VPCE_STATUS_SKIPDATA;
-		if (++rd->nbatch == rd->batch_cap)
-			flush(rd);
+		take(rd, r);
 		return;
 	}
 	/* A header in the middle (concatenated S3 objects) switches the format. */
@@ -272,12 +278,7 @@ static size_t process(struct rd *rd, const char *buf, size_t len, bool final)
 			if (q && (q < end || final)) {
 				r->line = ++rd->lineno;
 				rd->st->lines++;
-				rd->st->records++;
-				rd->st->ok += r->log_status == VPCE_STATUS_OK;
-				rd->st->nodata += r->log_status == VPCE_STATUS_NODATA;
-				rd->st->skipdata += r->log_status == VPCE_STATUS_SKIPDATA;
-				if (++rd->nbatch == rd->batch_cap)
-					flush(rd);
+				take(rd, r);
 				p = q < end ? q + 1 : end;
 				continue;
 			}
