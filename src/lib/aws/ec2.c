@@ -120,15 +120,30 @@ static int put_scalar(struct vpce_buf *b, int type, const struct vpce_xml_node *
 static int put_value(struct vpce_buf *b, unsigned shape, const struct vpce_xml_node *n, int level,
 		     struct vpce_error *err);
 
+/* The separator and indentation before the next element of a list or
+ * object at level (none before the first). */
+static void next_item(struct vpce_buf *b, bool *first, int level)
+{
+	if (!*first)
+		vpce_buf_putc(b, ',');
+	*first = false;
+	newline(b, level);
+}
+
+/* The next object member's key, as next_item then "Name": . */
+static void next_member(struct vpce_buf *b, bool *first, int level, const char *name)
+{
+	next_item(b, first, level);
+	put_str(b, name, strlen(name));
+	vpce_buf_puts(b, ": ");
+}
+
 static int put_list_items(struct vpce_buf *b, unsigned item_shape, const struct vpce_xml_node *list,
 			  int level, bool *first, struct vpce_error *err)
 {
 	for (const struct vpce_xml_node *it = list ? list->child : NULL; it; it = it->next) {
 		int rc;
-		if (!*first)
-			vpce_buf_putc(b, ',');
-		*first = false;
-		newline(b, level + 1);
+		next_item(b, first, level + 1);
 		if ((rc = put_value(b, item_shape, it, level + 1, err)) != 0)
 			return rc;
 	}
@@ -159,12 +174,7 @@ static int put_value(struct vpce_buf *b, unsigned shape, const struct vpce_xml_n
 		const struct vpce_xml_node *c = vpce_xml_child(n, m->xml);
 		if (!c)
 			continue;
-		if (!first)
-			vpce_buf_putc(b, ',');
-		first = false;
-		newline(b, level + 1);
-		put_str(b, m->name, strlen(m->name));
-		vpce_buf_puts(b, ": ");
+		next_member(b, &first, level + 1, m->name);
 		if ((rc = put_value(b, m->shape, c, level + 1, err)) != 0)
 			return rc;
 	}
@@ -211,12 +221,8 @@ int vpce_ec2_xml_to_json(const char *operation, const struct vpce_xml_node *cons
 			present = present || vpce_xml_child(pages[p], m->xml);
 		if (!present)
 			continue;
-		if (!first)
-			vpce_buf_putc(out, ',');
-		first = false;
-		newline(out, 1);
-		put_str(out, m->name, strlen(m->name));
-		vpce_buf_puts(out, ": [");
+		next_member(out, &first, 1, m->name);
+		vpce_buf_putc(out, '[');
 		for (size_t p = 0; p < npages; p++) {
 			rc = put_list_items(out, ec2_shapes[m->shape].a,
 					    vpce_xml_child(pages[p], m->xml), 1, &ifirst, err);
@@ -235,12 +241,7 @@ int vpce_ec2_xml_to_json(const char *operation, const struct vpce_xml_node *cons
 			is_key = is_key || strcmp(op->result_keys[k], m->name) == 0;
 		if (is_key || !(c = vpce_xml_child(pages[0], m->xml)))
 			continue;
-		if (!first)
-			vpce_buf_putc(out, ',');
-		first = false;
-		newline(out, 1);
-		put_str(out, m->name, strlen(m->name));
-		vpce_buf_puts(out, ": ");
+		next_member(out, &first, 1, m->name);
 		if ((rc = put_value(out, m->shape, c, 1, err)) != 0)
 			goto done;
 	}
