@@ -87,6 +87,22 @@ static void put_provider(struct vpce_buf *b, const struct vpce_planfile *p, cons
 	vpce_buf_printf(b, "  provider = aws.%s\n\n", a);
 }
 
+/* One aws_vpc_endpoint_<kind>_association of the existing endpoint (its
+ * variable ev) with id (a route table or subnet, declared as a variable). */
+static void put_association(struct vpce_buf *b, const struct vpce_planfile *p, const struct vpce_planfile_rec *r,
+			    const char *svc, const char *ev, const char *id, const char *what, const char *kind,
+			    const char *attr, struct idvar *vars, size_t *nv, size_t cap)
+{
+	char v[80];
+
+	var_name(v, sizeof(v), id);
+	want_var(vars, nv, cap, id, what);
+	vpce_buf_printf(b, "resource \"aws_vpc_endpoint_%s_association\" \"%s_%s_%s\" {\n", kind, svc,
+			tail8(r->endpoint), tail8(id));
+	put_provider(b, p, r->region);
+	vpce_buf_printf(b, "  vpc_endpoint_id = var.%s\n  %s = var.%s\n}\n\n", ev, attr, v);
+}
+
 static void put_tags(struct vpce_buf *b, const struct vpce_planfile *p, const char *name)
 {
 	vpce_buf_printf(b, "  tags = {\n    Name        = \"%s\"\n    \"vpce:plan\" = \"%s\"\n  }\n",
@@ -203,28 +219,12 @@ static void main_tf(const struct vpce_planfile *p, struct vpce_buf *b, struct id
 			char ev[80];
 			var_name(ev, sizeof(ev), r->endpoint);
 			want_var(vars, nv, cap, r->endpoint, "existing VPC endpoint");
-			for (size_t k = 0; k < r->nroute_tables; k++) {
-				char rv[80];
-				var_name(rv, sizeof(rv), r->route_tables[k]);
-				want_var(vars, nv, cap, r->route_tables[k], "route table");
-				vpce_buf_printf(b, "resource \"aws_vpc_endpoint_route_table_association\" "
-						   "\"%s_%s_%s\" {\n",
-						svc, tail8(r->endpoint), tail8(r->route_tables[k]));
-				put_provider(b, p, r->region);
-				vpce_buf_printf(b, "  vpc_endpoint_id = var.%s\n  route_table_id  = var.%s\n}\n\n",
-						ev, rv);
-			}
-			for (size_t k = 0; k < r->nsubnets; k++) {
-				char sv[80];
-				var_name(sv, sizeof(sv), r->subnets[k]);
-				want_var(vars, nv, cap, r->subnets[k], "subnet");
-				vpce_buf_printf(b, "resource \"aws_vpc_endpoint_subnet_association\" "
-						   "\"%s_%s_%s\" {\n",
-						svc, tail8(r->endpoint), tail8(r->subnets[k]));
-				put_provider(b, p, r->region);
-				vpce_buf_printf(b, "  vpc_endpoint_id = var.%s\n  subnet_id       = var.%s\n}\n\n",
-						ev, sv);
-			}
+			for (size_t k = 0; k < r->nroute_tables; k++)
+				put_association(b, p, r, svc, ev, r->route_tables[k], "route table", "route_table",
+						"route_table_id ", vars, nv, cap);
+			for (size_t k = 0; k < r->nsubnets; k++)
+				put_association(b, p, r, svc, ev, r->subnets[k], "subnet", "subnet", "subnet_id      ",
+						vars, nv, cap);
 			if (r->policy) {
 				vpce_buf_printf(b, "resource \"aws_vpc_endpoint_policy\" \"%s_%s\" {\n", svc,
 						tail8(r->endpoint));
