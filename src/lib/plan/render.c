@@ -4,14 +4,6 @@
 #include <time.h>
 #include "plan_int.h"
 
-static void jstr(struct vpce_buf *b, const char *s)
-{
-	if (s)
-		vpce_buf_put_json_str(b, s);
-	else
-		vpce_buf_puts(b, "null");
-}
-
 static void jnum(struct vpce_buf *b, double v, int prec)
 {
 	if (v < 0 || v != v || v > 1e300)
@@ -38,7 +30,7 @@ static void jstrs(struct vpce_buf *b, const char *const *s, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
 			vpce_buf_puts(b, ", ");
-		jstr(b, s[i]);
+		vpce_buf_put_json_str(b, s[i]);
 	}
 	vpce_buf_putc(b, ']');
 }
@@ -77,7 +69,7 @@ int vpce_plan_render_json(struct vpce_buf *b, const struct vpce_plan_result *r, 
 				vpce_buf_printf(&where, "%s: %s", st->issues[i].file, st->issues[i].message);
 			if (i)
 				vpce_buf_puts(b, ", ");
-			jstr(b, where.ptr ? where.ptr : "");
+			vpce_buf_put_json_str(b, where.ptr ? where.ptr : "");
 			vpce_buf_release(&where);
 		}
 		vpce_buf_puts(b, "], ");
@@ -87,22 +79,22 @@ int vpce_plan_render_json(struct vpce_buf *b, const struct vpce_plan_result *r, 
 			(unsigned long long)r->bytes_total, (unsigned long long)r->bytes_internal,
 			(unsigned long long)r->bytes_duplicate);
 	vpce_buf_puts(b, "  \"prices\": ");
-	jstr(b, prices_source);
+	vpce_buf_put_json_str(b, prices_source);
 	vpce_buf_puts(b, ",\n  \"traffic\": [");
 	for (uint32_t i = 0; i < r->ntraffic; i++) {
 		const struct vpce_plan_traffic *t = &r->traffic[i];
 		vpce_buf_puts(b, i ? ",\n    {" : "\n    {");
-		vpce_buf_puts(b, "\"vpc\": "); jstr(b, t->vpc);
-		vpce_buf_puts(b, ", \"az\": "); jstr(b, t->az);
-		vpce_buf_puts(b, ", \"subnet\": "); jstr(b, t->subnet);
-		vpce_buf_puts(b, ", \"eni\": "); jstr(b, t->eni);
-		vpce_buf_puts(b, ", \"instance\": "); jstr(b, t->instance);
-		vpce_buf_puts(b, ", \"service\": "); jstr(b, t->service);
-		vpce_buf_puts(b, ", \"ip_service\": "); jstr(b, t->ip_service);
-		vpce_buf_puts(b, ", \"region\": "); jstr(b, t->region);
-		vpce_buf_puts(b, ", \"path\": "); jstr(b, t->path);
-		vpce_buf_puts(b, ", \"via\": "); jstr(b, t->via);
-		vpce_buf_puts(b, ", \"via_az\": "); jstr(b, t->via_az);
+		vpce_buf_puts(b, "\"vpc\": "); vpce_buf_put_json_str(b, t->vpc);
+		vpce_buf_puts(b, ", \"az\": "); vpce_buf_put_json_str(b, t->az);
+		vpce_buf_puts(b, ", \"subnet\": "); vpce_buf_put_json_str(b, t->subnet);
+		vpce_buf_puts(b, ", \"eni\": "); vpce_buf_put_json_str(b, t->eni);
+		vpce_buf_puts(b, ", \"instance\": "); vpce_buf_put_json_str(b, t->instance);
+		vpce_buf_puts(b, ", \"service\": "); vpce_buf_put_json_str(b, t->service);
+		vpce_buf_puts(b, ", \"ip_service\": "); vpce_buf_put_json_str(b, t->ip_service);
+		vpce_buf_puts(b, ", \"region\": "); vpce_buf_put_json_str(b, t->region);
+		vpce_buf_puts(b, ", \"path\": "); vpce_buf_put_json_str(b, t->path);
+		vpce_buf_puts(b, ", \"via\": "); vpce_buf_put_json_str(b, t->via);
+		vpce_buf_puts(b, ", \"via_az\": "); vpce_buf_put_json_str(b, t->via_az);
 		vpce_buf_printf(b, ", \"cross_az\": %s, \"attribution\": \"%s\", \"bytes\": %llu, \"gb_month\": ",
 				t->cross_az ? "true" : "false", t->attribution, (unsigned long long)t->bytes);
 		jnum(b, (double)t->bytes / VPCE_BYTES_PER_GB * r->month_factor, 6);
@@ -114,23 +106,23 @@ int vpce_plan_render_json(struct vpce_buf *b, const struct vpce_plan_result *r, 
 		vpce_buf_puts(b, i ? ",\n    {" : "\n    {");
 		vpce_buf_printf(b, "\"action\": \"%s\", \"type\": \"%s\", \"vpc\": ",
 				vpce_plan_action_name((enum vpce_plan_action)c->action), c->type);
-		jstr(b, c->vpc);
-		vpce_buf_puts(b, ", \"service\": "); jstr(b, c->service);
-		vpce_buf_puts(b, ", \"endpoint\": "); jstr(b, c->endpoint);
+		vpce_buf_put_json_str(b, c->vpc);
+		vpce_buf_puts(b, ", \"service\": "); vpce_buf_put_json_str(b, c->service);
+		vpce_buf_puts(b, ", \"endpoint\": "); vpce_buf_put_json_str(b, c->endpoint);
 		vpce_buf_puts(b, ",\n     \"route_tables\": "); jstrs(b, c->route_tables, c->nroute_tables);
 		vpce_buf_puts(b, ", \"subnets\": "); jstrs(b, c->subnets, c->nsubnets);
-		vpce_buf_puts(b, ", \"policy\": "); jstr(b, c->policy);
+		vpce_buf_puts(b, ", \"policy\": "); vpce_buf_put_json_str(b, c->policy);
 		vpce_buf_puts(b, ",\n     \"monthly_saving_usd\": "); jnum(b, c->monthly_saving_usd, 2);
 		vpce_buf_puts(b, ", \"break_even_gb_month\": "); jnum(b, c->break_even_gb_month, 3);
 		vpce_buf_puts(b, ", \"gb_month\": "); jnum(b, c->gb_month, 6);
 		vpce_buf_puts(b, ", \"confidence\": "); jnum(b, c->confidence, 3);
-		vpce_buf_puts(b, ",\n     \"reason\": "); jstr(b, c->reason);
+		vpce_buf_puts(b, ",\n     \"reason\": "); vpce_buf_put_json_str(b, c->reason);
 		vpce_buf_puts(b, ",\n     \"top_sources\": [");
 		for (uint32_t k = 0; k < c->ntop; k++) {
 			vpce_buf_puts(b, k ? ", {\"id\": " : "{\"id\": ");
-			jstr(b, c->top[k].id);
+			vpce_buf_put_json_str(b, c->top[k].id);
 			vpce_buf_puts(b, ", \"label\": ");
-			jstr(b, c->top[k].label);
+			vpce_buf_put_json_str(b, c->top[k].label);
 			vpce_buf_printf(b, ", \"bytes\": %llu}", (unsigned long long)c->top[k].bytes);
 		}
 		vpce_buf_puts(b, "]}");
