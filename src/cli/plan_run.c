@@ -13,11 +13,6 @@ struct names {
 	size_t n, a;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int list_files_push(const char *path, struct names *out)
 {
 	char *s = strdup(path);
@@ -58,7 +53,7 @@ static int list_files(const char *path, struct names *out)
 	}
 	closedir(d);
 	if (here.n)
-		qsort(here.v, here.n, sizeof(char *), cmp_str);
+		qsort(here.v, here.n, sizeof(char *), vpce_strcmp_ptr);
 	for (size_t i = 0; i < here.n; i++) {
 		if (rc == 0 && list_files(here.v[i], out) != 0)
 			rc = -1;

@@ -885,11 +885,6 @@ static int read_file(struct rd *rd, const char *path, struct tbuf *t)
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int read_any(struct rd *rd, const char *path, struct tbuf *t, int depth);
 
 static int read_dir(struct rd *rd, const char *path, struct tbuf *t, int depth)
@@ -931,7 +926,7 @@ static int read_dir(struct rd *rd, const char *path, struct tbuf *t, int depth)
 		}
 	}
 	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), vpce_strcmp_ptr);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = read_any(rd, names[i], t, depth + 1);
 out:

@@ -331,11 +331,6 @@ struct file_list {
 	size_t n, alloc;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int collect_files(const char *dir, struct file_list *fl, int depth, struct vpce_error *err)
 {
 	DIR *d;
@@ -625,7 +620,7 @@ int vpce_snapshot_load(const char *path, const struct vpce_snapshot_options *opt
 	if (S_ISDIR(st.st_mode)) {
 		if ((rc = collect_files(path, &fl, 0, err)) != 0)
 			goto out;
-		qsort(fl.paths, fl.n, sizeof(*fl.paths), cmp_str);
+		qsort(fl.paths, fl.n, sizeof(*fl.paths), vpce_strcmp_ptr);
 		if (fl.n == 0) {
 			rc = vpce_error_setpos(err, VPCE_ENOTFOUND, path, 0, 0, "no *.json files in snapshot");
 			goto out;

@@ -74,6 +74,8 @@ VPCE_EXTERN int vpce_array_grow(void **items, size_t *alloc, size_t need, size_t
 /* ---- strings and numbers ------------------------------------------------- */
 VPCE_EXTERN bool vpce_str_startswith(const char *s, const char *prefix);
 VPCE_EXTERN bool vpce_str_endswith(const char *s, const char *suffix);
+/* qsort comparator for an array of char * (strcmp order). */
+VPCE_EXTERN int vpce_strcmp_ptr(const void *a, const void *b);
 VPCE_EXTERN bool vpce_str_eqi(const char *a, const char *b);
 /* Copy src into dst (size n), always NUL-terminated; returns strlen(src). */
 VPCE_EXTERN size_t vpce_strlcpy(char *dst, const char *src, size_t n);
