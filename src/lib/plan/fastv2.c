@@ -517,6 +517,18 @@ static bool have_avx2(void)
 	}
 	return v == 1;
 }
+
+/* The interface-id cache of a, allocated on first use. */
+static int ensure_idvec(struct vpce_plan_agg *a)
+{
+	if (a->idvec)
+		return 0;
+	a->idvec = aligned_alloc(64, sizeof(struct idvec) << IDVEC_BITS);
+	if (!a->idvec)
+		return VPCE_ENOMEM;
+	memset(a->idvec, 0, sizeof(struct idvec) << IDVEC_BITS);
+	return 0;
+}
 #endif
 
 #define PENDING 256
@@ -583,12 +595,8 @@ static int fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, co
 	bool simd = !a->no_simd && have_avx2();
 
 	memset(&prev, 0, sizeof(prev));
-	if (simd && !a->idvec) {
-		a->idvec = aligned_alloc(64, sizeof(struct idvec) << IDVEC_BITS);
-		if (!a->idvec)
-			return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
-		memset(a->idvec, 0, sizeof(struct idvec) << IDVEC_BITS);
-	}
+	if (simd && ensure_idvec(a) != 0)
+		return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
 #endif
 
 	if (size < 2 || (opts && opts->format && !opts->format->is_default))
@@ -714,29 +722,43 @@ static int fast_buffer(struct vpce_plan_agg *a, const char *map, size_t size, co
 	return rc;
 }
 
+/* A regular file of at least min bytes (>= 2), in the default format,
+ * mapped for reading sequentially; NULL when the fast path does not take it
+ * (stdin, another format, not regular, too small, cannot map): the reader
+ * then reads it and reports what is wrong. */
+static const char *map_file(const char *path, const struct vpce_flowlog_opts *opts, size_t min, size_t *size)
+{
+	struct stat sb;
+	const char *map = MAP_FAILED;
+	int fd;
+
+	if (strcmp(path, "-") == 0 || (opts && opts->format && !opts->format->is_default))
+		return NULL;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 2 && (size_t)sb.st_size >= min) {
+		*size = (size_t)sb.st_size;
+		map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	posix_madvise((void *)map, *size, POSIX_MADV_SEQUENTIAL);
+	return map;
+}
+
 int plan_fast_file(struct vpce_plan_agg *a, const char *path, const struct vpce_flowlog_opts *opts,
 		   struct vpce_flowlog_stats *st, struct vpce_error *err)
 {
-	struct stat sb;
-	const char *map;
-	int fd, rc;
+	size_t size = 0;
+	const char *map = map_file(path, opts, 2, &size);
+	int rc;
 
-	if (strcmp(path, "-") == 0 || (opts && opts->format && !opts->format->is_default))
+	if (!map)
 		return 1;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 2) {
-		close(fd);
-		return 1;
-	}
-	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return 1;
-	posix_madvise((void *)map, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
-	rc = plan_fast_buffer(a, map, (size_t)sb.st_size, path, opts, st, err);
-	munmap((void *)map, (size_t)sb.st_size);
+	rc = plan_fast_buffer(a, map, size, path, opts, st, err);
+	munmap((void *)map, size);
 	return rc;
 }
 
@@ -789,15 +811,9 @@ static int run_hooked(struct vpce_plan_agg *a, const struct hooked_read *in, con
 
 	if (!a->no_simd && have_avx2()) {
 		h = calloc(1, sizeof(*h));
-		if (!h)
+		if (!h || ensure_idvec(a) != 0) {
+			free(h);
 			return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
-		if (!a->idvec) {
-			a->idvec = aligned_alloc(64, sizeof(struct idvec) << IDVEC_BITS);
-			if (!a->idvec) {
-				free(h);
-				return vpce_error_set(err, VPCE_ENOMEM, "out of memory");
-			}
-			memset(a->idvec, 0, sizeof(struct idvec) << IDVEC_BITS);
 		}
 		h->a = a;
 		hook.scan = hook_scan;
@@ -891,25 +907,13 @@ int plan_fast_file_split(struct vpce_plan_agg *a, const char *path, const struct
 	struct part parts[SPLIT_MAX_PARTS];
 	pthread_t tids[SPLIT_MAX_PARTS];
 	bool started[SPLIT_MAX_PARTS];
-	struct stat sb;
-	const char *map = MAP_FAILED;
+	const char *map;
 	size_t size = 0, at = 0;
 	unsigned n, k;
-	int fd, rc = 1;
+	int rc = 1;
 
-	if (threads < 2 || strcmp(path, "-") == 0 || (opts && opts->format && !opts->format->is_default))
+	if (threads < 2 || !(map = map_file(path, opts, a->split_min, &size)))
 		return 1;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 1;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size >= a->split_min && sb.st_size > 0) {
-		size = (size_t)sb.st_size;
-		map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	}
-	close(fd);
-	if (map == MAP_FAILED)
-		return 1;
-	posix_madvise((void *)map, size, POSIX_MADV_SEQUENTIAL);
 	n = threads < SPLIT_MAX_PARTS ? threads : SPLIT_MAX_PARTS;
 	memset(parts, 0, sizeof(parts));
 	memset(started, 0, sizeof(started));
